@@ -1,0 +1,167 @@
+/**
+ * A run is data: this spec fully describes one Boltzmann-generator run (system, data, flow,
+ * training stages, sampling, analysis, seed). The UI builds one, the CLI reads one from a file,
+ * the store keeps one with every run. Documented for users in docs/run-spec.md.
+ */
+import { z } from 'zod';
+
+export const SystemSpec = z.object({
+  /** Catalogue id: "double-well", "mueller-brown" or "dimer". */
+  id: z.string().min(1),
+  /** Named parameter preset of that system, e.g. "fig3" or "table" for the dimer. */
+  preset: z.string().optional(),
+  /** Overrides of individual parameters. */
+  params: z.record(z.string(), z.number()).default({}),
+});
+
+export const MetropolisDataSpec = z.object({
+  source: z.literal('metropolis'),
+  /** Frames kept per starting configuration. */
+  samplesPerStart: z.number().int().positive(),
+  /** Keep every `stride`-th MC step. */
+  stride: z.number().int().positive().default(10),
+  /** Gaussian proposal width in length units (scaled by √τ at temperature τ). */
+  stepSize: z.number().positive(),
+  burnIn: z.number().int().nonnegative().default(0),
+  /** Temperature of the data (relative, τ). */
+  temperature: z.number().positive().default(1),
+  /** Starting configurations; defaults to the system's initial configurations. */
+  starts: z.array(z.array(z.number())).optional(),
+});
+
+export const DatasetDataSpec = z.object({
+  source: z.literal('dataset'),
+  datasetId: z.string().min(1),
+});
+
+export const DataSpec = z.discriminatedUnion('source', [MetropolisDataSpec, DatasetDataSpec]);
+
+export const BlockType = z.enum(['R', 'N', 'S']);
+
+export const FlowSpec = z.object({
+  /** Block sequence: R = affine coupling (RealNVP), N = additive (NICE), S = scaling. */
+  blocks: z.array(BlockType).min(1),
+  /** Hidden layer widths of each S and T network. */
+  hidden: z.array(z.number().int().positive()).min(1),
+  activation: z.enum(['tanh', 'relu', 'elu', 'silu']).default('tanh'),
+});
+
+export const StageSpec = z.object({
+  name: z.string().optional(),
+  iterations: z.number().int().nonnegative(),
+  weights: z.object({
+    ml: z.number().nonnegative().default(0),
+    kl: z.number().nonnegative().default(0),
+    rc: z.number().nonnegative().default(0),
+  }),
+  /** Lin-log energy cut: above this u (kT₀) energies grow logarithmically. */
+  highEnergy: z.number().default(1e10),
+  /** Hard cap on the regularised energy. */
+  maxEnergy: z.number().default(1e10),
+  learningRate: z.number().positive().optional(),
+  batchSize: z.number().int().positive().optional(),
+});
+
+export const TrainingSpec = z.object({
+  batchSize: z.number().int().positive(),
+  learningRate: z.number().positive(),
+  /** Global gradient-norm clip; absent means no clipping. */
+  clipGradNorm: z.number().positive().optional(),
+  /** Temperatures the KL batch is spread over (multi-temperature training). */
+  temperatures: z.array(z.number().positive()).min(1).default([1]),
+  /** Save a checkpoint at most this many iterations apart. */
+  checkpointEvery: z.number().int().positive().default(50),
+  /** Reaction-coordinate entropy loss: kernel histogram on [min, max]. */
+  rc: z
+    .object({
+      min: z.number(),
+      max: z.number(),
+      bins: z.number().int().positive().default(50),
+    })
+    .optional(),
+  stages: z.array(StageSpec).min(1),
+});
+
+export const SamplingSpec = z.object({
+  temperatures: z.array(z.number().positive()).min(1),
+  /** Samples drawn at each temperature. */
+  n: z.number().int().positive(),
+  /** Configurations pushed through the flow at once (bounds memory). */
+  chunk: z.number().int().positive().default(2000),
+});
+
+export const AnalysisSpec = z.object({
+  bins: z.number().int().positive().default(60),
+  /** Histogram range of the reaction coordinate; defaults to the system's. */
+  range: z.tuple([z.number(), z.number()]).optional(),
+  bootstrap: z.number().int().nonnegative().default(100),
+});
+
+export const RunSpec = z.object({
+  version: z.literal(1).default(1),
+  name: z.string().optional(),
+  seed: z.number().int().nonnegative().default(0),
+  system: SystemSpec,
+  data: DataSpec,
+  flow: FlowSpec,
+  training: TrainingSpec,
+  sampling: SamplingSpec,
+  analysis: AnalysisSpec.default({ bins: 60, bootstrap: 100 }),
+  /** Fine-tuning: start from another run's weights (same flow architecture). */
+  initFrom: z
+    .object({ runId: z.string().min(1), checkpointId: z.string().optional() })
+    .optional(),
+});
+
+export type SystemSpec = z.infer<typeof SystemSpec>;
+export type DataSpec = z.infer<typeof DataSpec>;
+export type FlowSpec = z.infer<typeof FlowSpec>;
+export type StageSpec = z.infer<typeof StageSpec>;
+export type TrainingSpec = z.infer<typeof TrainingSpec>;
+export type SamplingSpec = z.infer<typeof SamplingSpec>;
+export type AnalysisSpec = z.infer<typeof AnalysisSpec>;
+export type RunSpec = z.infer<typeof RunSpec>;
+/** What a user writes: defaults may be omitted. */
+export type RunSpecInput = z.input<typeof RunSpec>;
+
+/** Free energy along the reaction coordinate, in kT at the sampled temperature. */
+export interface ProfileBin {
+  rc: number;
+  F: number;
+  error: number;
+}
+
+export interface TemperatureResult {
+  temperature: number;
+  n: number;
+  ess: number;
+  essFraction: number;
+  /** F(second named state) − F(first), kT at this temperature. */
+  deltaF: { value: number; error: number };
+  profile: ProfileBin[];
+}
+
+/** The result JSON of `bgw run`. */
+export interface RunResult {
+  spec: RunSpec;
+  backend: string;
+  wallTimeSeconds: number;
+  iterations: number;
+  skippedSteps: number;
+  temperatures: TemperatureResult[];
+}
+
+/** One row of per-iteration training metrics. */
+export interface MetricsRow {
+  iteration: number;
+  stage: number;
+  loss: number;
+  ml: number | null;
+  kl: number | null;
+  rc: number | null;
+  gradNorm: number;
+  essFraction: number | null;
+  skipped: number;
+  /** Wall-clock seconds since the run started. */
+  time: number;
+}
