@@ -123,7 +123,10 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
 }
 
 export const methods = {
-  'app.info': method(z.object({}), z.object({ version: z.string(), backend: z.string(), transport: z.string() })),
+  'app.info': method(
+    z.object({}),
+    z.object({ version: z.string(), backend: z.string(), transport: z.string() }),
+  ),
   'project.create': method(z.object({ path: z.string().min(1), name: z.string().optional() }), ProjectInfo),
   'project.open': method(z.object({ path: z.string().min(1) }), ProjectInfo),
   'project.current': method(z.object({}), ProjectInfo.nullable()),
@@ -131,7 +134,11 @@ export const methods = {
   'project.history': method(z.object({}), z.array(HistoryEntry)),
   'systems.list': method(z.object({}), z.array(SystemInfo)),
   'systems.energyProfile': method(
-    z.object({ systemId: Id, params: z.record(z.string(), z.number()).default({}), points: z.number().int().positive().default(200) }),
+    z.object({
+      systemId: Id,
+      params: z.record(z.string(), z.number()).default({}),
+      points: z.number().int().positive().default(200),
+    }),
     z.array(z.object({ rc: z.number(), energy: z.number() })),
   ),
   'datasets.list': method(z.object({}), z.array(DatasetSummary)),
@@ -185,9 +192,21 @@ export const methods = {
   ),
   'samples.list': method(
     z.object({ runId: Id.optional() }),
-    z.array(z.object({ id: Id, runId: Id, temperature: z.number(), n: z.number().int(), ess: z.number(), createdAt: z.string() })),
+    z.array(
+      z.object({
+        id: Id,
+        runId: Id,
+        temperature: z.number(),
+        n: z.number().int(),
+        ess: z.number(),
+        createdAt: z.string(),
+      }),
+    ),
   ),
-  'samples.get': method(z.object({ sampleSetId: Id, limit: z.number().int().positive().default(1000) }), SampleSetData),
+  'samples.get': method(
+    z.object({ sampleSetId: Id, limit: z.number().int().positive().default(1000) }),
+    SampleSetData,
+  ),
   'analysis.freeEnergy': method(
     z.object({
       sampleSetId: Id,
@@ -205,7 +224,12 @@ export const methods = {
       path: z.string().min(1).optional(),
     }),
     /** Where it was written; in browser mode also the content for download. */
-    z.object({ exportId: Id, path: z.string(), content: z.string().optional(), encoding: z.enum(['utf8', 'base64']) }),
+    z.object({
+      exportId: Id,
+      path: z.string(),
+      content: z.string().optional(),
+      encoding: z.enum(['utf8', 'base64']),
+    }),
   ),
   'jobs.cancel': method(z.object({ jobId: Id }), z.object({ cancelled: z.boolean() })),
 } as const;

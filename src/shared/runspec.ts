@@ -108,9 +108,7 @@ export const RunSpec = z.object({
   sampling: SamplingSpec,
   analysis: AnalysisSpec.default({ bins: 60, bootstrap: 100 }),
   /** Fine-tuning: start from another run's weights (same flow architecture). */
-  initFrom: z
-    .object({ runId: z.string().min(1), checkpointId: z.string().optional() })
-    .optional(),
+  initFrom: z.object({ runId: z.string().min(1), checkpointId: z.string().optional() }).optional(),
 });
 
 export type SystemSpec = z.infer<typeof SystemSpec>;
