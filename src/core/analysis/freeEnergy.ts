@@ -1,0 +1,174 @@
+/**
+ * Free energies from (weighted) samples of a reaction coordinate: the profile
+ * F_k = −τ ln Σ_{x∈bin k} w(x), shifted so min F = 0, and ΔF = −τ ln(P_state1 / P_state0), both in
+ * kT₀ (τ is the relative temperature), with bootstrap errors over samples.
+ */
+import type { ProfileBin } from '../../shared/runspec.js';
+import type { Rng } from '../random.js';
+import type { StateDefinition } from '../systems/types.js';
+import { binIndex, relativeWeights } from './histogram.js';
+
+/** A bin is dropped when its weight is worth fewer than this many average samples. */
+export const MIN_BIN_SAMPLES = 0.01;
+
+export interface ProfileOptions {
+  bins: number;
+  range: readonly [number, number];
+  temperature: number;
+  bootstrap: number;
+  rng: Rng;
+}
+
+/** True when rc lies in the state: min ≤ rc < max (open ends when absent). */
+export function inState(rc: number, state: StateDefinition): boolean {
+  return (state.min === undefined || rc >= state.min) && (state.max === undefined || rc < state.max);
+}
+
+/** Index of the first state containing each rc value, −1 when none. */
+export function stateOf(rc: ArrayLike<number>, states: readonly StateDefinition[]): Int32Array {
+  const out = new Int32Array(rc.length).fill(-1);
+  for (let i = 0; i < rc.length; i++) {
+    for (let s = 0; s < states.length; s++) {
+      if (inState(rc[i], states[s])) {
+        out[i] = s;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** −τ ln of per-bin weights, keeping only bins above the sample threshold, unshifted. */
+function rawProfile(binWeights: Float64Array, meanWeight: number, temperature: number): Float64Array {
+  const F = new Float64Array(binWeights.length);
+  for (let k = 0; k < F.length; k++) {
+    F[k] = binWeights[k] / meanWeight >= MIN_BIN_SAMPLES && binWeights[k] > 0 ? -temperature * Math.log(binWeights[k]) : NaN;
+  }
+  return F;
+}
+
+function resample(n: number, rng: Rng): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+  return idx;
+}
+
+export function freeEnergyProfile(
+  rc: ArrayLike<number>,
+  logWeights: ArrayLike<number> | null,
+  opts: ProfileOptions,
+): ProfileBin[] {
+  const { bins, temperature, bootstrap, rng } = opts;
+  const [lo, hi] = opts.range;
+  const n = rc.length;
+  if (n === 0) return [];
+  const w = relativeWeights(logWeights, n);
+  const bin = new Int32Array(n);
+  for (let i = 0; i < n; i++) bin[i] = binIndex(rc[i], lo, hi, bins);
+
+  const accumulate = (idx: Int32Array | null): { F: Float64Array } => {
+    const bw = new Float64Array(bins);
+    let total = 0;
+    for (let j = 0; j < n; j++) {
+      const i = idx ? idx[j] : j;
+      total += w[i];
+      if (bin[i] >= 0) bw[bin[i]] += w[i];
+    }
+    return { F: rawProfile(bw, total / n, temperature) };
+  };
+
+  const { F } = accumulate(null);
+  let min = Infinity;
+  for (let k = 0; k < bins; k++) if (F[k] < min) min = F[k];
+  if (!Number.isFinite(min)) return [];
+  for (let k = 0; k < bins; k++) F[k] -= min;
+
+  // Bootstrap: each resampled profile is aligned to F by its mean offset over the bins both keep,
+  // so the error measures the shape, not the arbitrary constant.
+  const sum = new Float64Array(bins);
+  const sum2 = new Float64Array(bins);
+  const cnt = new Float64Array(bins);
+  for (let b = 0; b < bootstrap; b++) {
+    const Fb = accumulate(resample(n, rng)).F;
+    let off = 0;
+    let m = 0;
+    for (let k = 0; k < bins; k++) {
+      if (Number.isFinite(F[k]) && Number.isFinite(Fb[k])) {
+        off += Fb[k] - F[k];
+        m++;
+      }
+    }
+    if (m === 0) continue;
+    off /= m;
+    for (let k = 0; k < bins; k++) {
+      if (Number.isFinite(F[k]) && Number.isFinite(Fb[k])) {
+        const v = Fb[k] - off;
+        sum[k] += v;
+        sum2[k] += v * v;
+        cnt[k] += 1;
+      }
+    }
+  }
+
+  const out: ProfileBin[] = [];
+  const width = (hi - lo) / bins;
+  for (let k = 0; k < bins; k++) {
+    if (!Number.isFinite(F[k])) continue;
+    let error = 0;
+    if (cnt[k] > 1) {
+      const mean = sum[k] / cnt[k];
+      error = Math.sqrt(Math.max(0, (sum2[k] - cnt[k] * mean * mean) / (cnt[k] - 1)));
+    }
+    out.push({ rc: lo + (k + 0.5) * width, F: F[k], error });
+  }
+  return out;
+}
+
+function stateDeltaF(
+  state: Int32Array,
+  w: Float64Array,
+  temperature: number,
+  idx: Int32Array | null,
+): number {
+  let p0 = 0;
+  let p1 = 0;
+  for (let j = 0; j < state.length; j++) {
+    const i = idx ? idx[j] : j;
+    if (state[i] === 0) p0 += w[i];
+    else if (state[i] === 1) p1 += w[i];
+  }
+  return -temperature * Math.log(p1 / p0);
+}
+
+/**
+ * ΔF = F(states[1]) − F(states[0]) = −τ ln(P1/P0) in kT₀, error = bootstrap std. When a state holds
+ * no weight the value is ±Infinity (NaN when both are empty; the caller must report "not
+ * sampled") and the error Infinity.
+ */
+export function deltaF(
+  rc: ArrayLike<number>,
+  logWeights: ArrayLike<number> | null,
+  states: readonly [StateDefinition, StateDefinition],
+  temperature: number,
+  bootstrap: number,
+  rng: Rng,
+): { value: number; error: number } {
+  const n = rc.length;
+  const w = relativeWeights(logWeights, n);
+  const state = stateOf(rc, states);
+  const value = stateDeltaF(state, w, temperature, null);
+  if (!Number.isFinite(value)) return { value, error: Infinity };
+  let s = 0;
+  let s2 = 0;
+  let m = 0;
+  for (let b = 0; b < bootstrap; b++) {
+    const v = stateDeltaF(state, w, temperature, resample(n, rng));
+    if (!Number.isFinite(v)) continue;
+    s += v;
+    s2 += v * v;
+    m++;
+  }
+  const mean = m > 0 ? s / m : 0;
+  const error = m > 1 ? Math.sqrt(Math.max(0, (s2 - m * mean * mean) / (m - 1))) : 0;
+  return { value, error };
+}
