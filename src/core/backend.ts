@@ -1,0 +1,94 @@
+/**
+ * The one place that chooses the TensorFlow.js backend: native tfjs-node when it loads, else
+ * WebAssembly (SIMD, XNNPACK), else pure JS. BGW_BACKEND=node|wasm|cpu overrides the order.
+ * Everything else imports `tf` from here so the choice is made before any tensor exists.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+
+export type BackendName = 'node' | 'wasm' | 'cpu';
+
+let active: string | null = null;
+let pending: Promise<string> | null = null;
+
+/**
+ * tfjs's "install tfjs-node" banner goes through backend_util.warn (console.warn, i.e. stderr),
+ * so stdout stays machine-readable; PROD silences it entirely for CLI use.
+ */
+function quietBanner(): void {
+  if (process.env.BGW_TF_QUIET !== '0') tf.env().set('PROD', true);
+}
+
+async function tryNode(): Promise<boolean> {
+  try {
+    // Optional dependency: absent where libtensorflow cannot be downloaded.
+    const name = '@tensorflow/tfjs-node';
+    await import(/* @vite-ignore */ name);
+    return (await tf.setBackend('tensorflow')) && tf.getBackend() === 'tensorflow';
+  } catch {
+    return false;
+  }
+}
+
+async function tryWasm(): Promise<boolean> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    return (await tf.setBackend('wasm')) && tf.getBackend() === 'wasm';
+  } catch {
+    return false;
+  }
+}
+
+async function tryCpu(): Promise<boolean> {
+  return (await tf.setBackend('cpu')) && tf.getBackend() === 'cpu';
+}
+
+const attempts: Record<BackendName, () => Promise<boolean>> = {
+  node: tryNode,
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+function order(prefer?: string): BackendName[] {
+  const all: BackendName[] = ['node', 'wasm', 'cpu'];
+  const want = (prefer ?? process.env.BGW_BACKEND ?? '').toLowerCase();
+  if (want === 'node' || want === 'wasm' || want === 'cpu') {
+    return [want, ...all.filter((b) => b !== want)];
+  }
+  return all;
+}
+
+/**
+ * Initialise the backend once (later calls return the same name unless `prefer` differs).
+ * Returns the tfjs backend name actually active: "tensorflow", "wasm" or "cpu".
+ */
+export async function initBackend(prefer?: string): Promise<string> {
+  if (active && (!prefer || nameOf(prefer) === active)) return active;
+  if (pending && !prefer) return pending;
+  pending = (async () => {
+    quietBanner();
+    for (const b of order(prefer)) {
+      if (await attempts[b]()) {
+        await tf.ready();
+        active = tf.getBackend();
+        return active;
+      }
+    }
+    throw new Error('No TensorFlow.js backend could be initialised');
+  })();
+  try {
+    return await pending;
+  } finally {
+    pending = null;
+  }
+}
+
+function nameOf(b: string): string {
+  return b === 'node' ? 'tensorflow' : b;
+}
+
+/** The active backend's name, or "uninitialised". */
+export function activeBackend(): string {
+  return active ?? 'uninitialised';
+}

@@ -1,0 +1,98 @@
+/**
+ * The Boltzmann generator's network: a sequence of invertible blocks. forward is the generator
+ * F_zx (latent → configuration), inverse is F_xz; both return log|det J| per sample.
+ */
+import type { FlowSpec } from '../../shared/runspec.js';
+import { tf } from '../backend.js';
+import type { Rng } from '../random.js';
+import {
+  AdditiveCoupling,
+  AffineCoupling,
+  ChannelSplit,
+  Scaling,
+  type Block,
+  type FlowOutput,
+} from './blocks.js';
+import type { NamedVariable } from './mlp.js';
+
+export interface FlowArchitecture {
+  dim: number;
+  blocks: FlowSpec['blocks'];
+  hidden: number[];
+  activation: FlowSpec['activation'];
+}
+
+export class Flow {
+  readonly blocks: Block[];
+  private readonly splits: ChannelSplit[];
+
+  constructor(
+    readonly architecture: FlowArchitecture,
+    rng: Rng,
+  ) {
+    const { dim, hidden, activation } = architecture;
+    if (dim < 2 && architecture.blocks.some((b) => b !== 'S')) {
+      throw new Error('Coupling blocks need at least 2 dimensions');
+    }
+    this.splits = [new ChannelSplit(dim, 0), new ChannelSplit(dim, 1)];
+    let coupling = 0;
+    this.blocks = architecture.blocks.map((type, i) => {
+      const name = `b${i}${type}`;
+      if (type === 'S') return new Scaling(dim, name);
+      // Even/odd halves alternate between successive coupling blocks.
+      const split = this.splits[coupling++ % 2];
+      return type === 'R'
+        ? new AffineCoupling(split, hidden, activation, rng, name)
+        : new AdditiveCoupling(split, hidden, activation, rng, name);
+    });
+  }
+
+  get dim(): number {
+    return this.architecture.dim;
+  }
+
+  /** z → x with log|det J_zx(z)|. */
+  forward(z: tf.Tensor2D): FlowOutput {
+    return tf.tidy(() => {
+      let y = z;
+      let logDetJ: tf.Tensor1D = tf.zeros([z.shape[0]]);
+      for (const block of this.blocks) {
+        const out = block.forward(y);
+        y = out.y;
+        logDetJ = tf.add(logDetJ, out.logDetJ);
+      }
+      return { y, logDetJ };
+    });
+  }
+
+  /** x → z with log|det J_xz(x)|. */
+  inverse(x: tf.Tensor2D): FlowOutput {
+    return tf.tidy(() => {
+      let y = x;
+      let logDetJ: tf.Tensor1D = tf.zeros([x.shape[0]]);
+      for (let i = this.blocks.length - 1; i >= 0; i--) {
+        const out = this.blocks[i].inverse(y);
+        y = out.y;
+        logDetJ = tf.add(logDetJ, out.logDetJ);
+      }
+      return { y, logDetJ };
+    });
+  }
+
+  /** Trainable variables with stable names (used by serialisation and the optimiser). */
+  variables(): NamedVariable[] {
+    return this.blocks.flatMap((b) => b.variables());
+  }
+
+  dispose(): void {
+    for (const { variable } of this.variables()) variable.dispose();
+    for (const s of this.splits) s.dispose();
+  }
+}
+
+export function createFlow(spec: FlowSpec, dim: number, rng: Rng): Flow {
+  return new Flow(
+    { dim, blocks: [...spec.blocks], hidden: [...spec.hidden], activation: spec.activation },
+    rng,
+  );
+}
