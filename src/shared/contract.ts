@@ -254,6 +254,15 @@ export const events = {
     runId: Id,
     rows: methods['runs.metrics'].output,
   }),
+  /**
+   * Desktop shell → UI: a menu item or a file drop asks the UI to act. `import` carries the paths
+   * chosen in the native dialog or dropped on the window; `project.opened` follows New/Open from
+   * the menu (the back end has already opened it); `export` asks the UI to open its export panel.
+   */
+  'ui.command': z.object({
+    command: z.enum(['project.opened', 'import', 'export']),
+    paths: z.array(z.string()).default([]),
+  }),
 } as const;
 
 export type MethodName = keyof typeof methods;
