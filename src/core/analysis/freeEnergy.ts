@@ -42,7 +42,10 @@ export function stateOf(rc: ArrayLike<number>, states: readonly StateDefinition[
 function rawProfile(binWeights: Float64Array, meanWeight: number, temperature: number): Float64Array {
   const F = new Float64Array(binWeights.length);
   for (let k = 0; k < F.length; k++) {
-    F[k] = binWeights[k] / meanWeight >= MIN_BIN_SAMPLES && binWeights[k] > 0 ? -temperature * Math.log(binWeights[k]) : NaN;
+    F[k] =
+      binWeights[k] / meanWeight >= MIN_BIN_SAMPLES && binWeights[k] > 0
+        ? -temperature * Math.log(binWeights[k])
+        : NaN;
   }
   return F;
 }

@@ -45,11 +45,14 @@ export function metropolisRun(
   const dim = system.dim;
   const perStart = opts.chainsPerStart ?? 1;
   const { samplesPerStart, stride, burnIn, temperature, bias } = opts;
-  if (!(perStart >= 1) || !Number.isInteger(perStart)) throw new Error('chainsPerStart must be a positive integer');
-  if (!(stride >= 1) || !(samplesPerStart >= 0) || !(burnIn >= 0)) throw new Error('Bad stride/samplesPerStart/burnIn');
+  if (!(perStart >= 1) || !Number.isInteger(perStart))
+    throw new Error('chainsPerStart must be a positive integer');
+  if (!(stride >= 1) || !(samplesPerStart >= 0) || !(burnIn >= 0))
+    throw new Error('Bad stride/samplesPerStart/burnIn');
   if (!(temperature > 0)) throw new Error('temperature must be positive');
   for (const s of opts.starts) {
-    if (s.length !== dim) throw new Error(`Start has ${s.length} coordinates, system "${system.id}" needs ${dim}`);
+    if (s.length !== dim)
+      throw new Error(`Start has ${s.length} coordinates, system "${system.id}" needs ${dim}`);
   }
   const nStarts = opts.starts.length;
   const nChains = nStarts * perStart;

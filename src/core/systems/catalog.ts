@@ -2,8 +2,22 @@
  * The system catalogue: what the UI lists (descriptors) and the one factory every caller uses to
  * build an EnergySystem from a RunSpec's { id, preset, params }.
  */
-import { Dimer, DIMER_DEFAULT_PRESET, DIMER_FORMULA, DIMER_PARAMS, DIMER_PRESETS, DIMER_RC, DIMER_STATES } from './dimer.js';
-import { DoubleWell, DOUBLE_WELL_FORMULA, DOUBLE_WELL_PARAMS, DOUBLE_WELL_RC, DOUBLE_WELL_STATES } from './doubleWell.js';
+import {
+  Dimer,
+  DIMER_DEFAULT_PRESET,
+  DIMER_FORMULA,
+  DIMER_PARAMS,
+  DIMER_PRESETS,
+  DIMER_RC,
+  DIMER_STATES,
+} from './dimer.js';
+import {
+  DoubleWell,
+  DOUBLE_WELL_FORMULA,
+  DOUBLE_WELL_PARAMS,
+  DOUBLE_WELL_RC,
+  DOUBLE_WELL_STATES,
+} from './doubleWell.js';
 import {
   MuellerBrown,
   MUELLER_BROWN_FORMULA,
@@ -25,7 +39,12 @@ export interface SystemDescriptor {
   params: ParameterInfo[];
   reactionCoordinate: { id: string; label: string; unit: string; range: [number, number] };
   states: StateDefinition[];
-  layout: { particles: number; radius: number; box: { min: [number, number]; max: [number, number] }; highlighted: number[] } | null;
+  layout: {
+    particles: number;
+    radius: number;
+    box: { min: [number, number]; max: [number, number] };
+    highlighted: number[];
+  } | null;
 }
 
 interface Entry {
@@ -90,14 +109,20 @@ function entry(id: string): Entry {
 function presetValues(e: Entry, preset: string): Record<string, number> {
   const over = e.presets[preset];
   if (!over) {
-    throw new Error(`Unknown preset "${preset}" for system "${e.id}"; valid presets: ${Object.keys(e.presets).join(', ')}`);
+    throw new Error(
+      `Unknown preset "${preset}" for system "${e.id}"; valid presets: ${Object.keys(e.presets).join(', ')}`,
+    );
   }
   const out: Record<string, number> = {};
   for (const d of e.defs) out[d.name] = d.name in over ? over[d.name] : d.value;
   return out;
 }
 
-export function createSystem(spec: { id: string; preset?: string; params?: Record<string, number> }): EnergySystem {
+export function createSystem(spec: {
+  id: string;
+  preset?: string;
+  params?: Record<string, number>;
+}): EnergySystem {
   const e = entry(spec.id);
   const base = presetValues(e, spec.preset ?? e.defaultPreset);
   for (const key of Object.keys(spec.params ?? {})) {
@@ -137,7 +162,12 @@ export function listSystems(): SystemDescriptor[] {
       formula: e.formula,
       presets,
       params: e.defs.map((d) => ({ name: d.name, value: values[d.name], description: d.description })),
-      reactionCoordinate: { id: e.rc.id, label: e.rc.label, unit: e.rc.unit, range: [e.rc.range[0], e.rc.range[1]] },
+      reactionCoordinate: {
+        id: e.rc.id,
+        label: e.rc.label,
+        unit: e.rc.unit,
+        range: [e.rc.range[0], e.rc.range[1]],
+      },
       states: e.states.map((s) => ({ ...s })),
       layout,
     };

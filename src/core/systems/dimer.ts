@@ -18,9 +18,17 @@ export const DIMER_PARTICLES = 38;
 export const DIMER_SOLVENT = 36;
 
 export const DIMER_PARAMS: readonly ParameterDef[] = [
-  { name: 'eps', value: 1, description: 'ε: strength of the r⁻¹² repulsion between all pairs except the dimer bond' },
+  {
+    name: 'eps',
+    value: 1,
+    description: 'ε: strength of the r⁻¹² repulsion between all pairs except the dimer bond',
+  },
   { name: 'rm', value: 1.1, description: 'r_m: repulsion length (particle diameter)' },
-  { name: 'slope', value: 2.0, description: 'Tilt of the dimer bond potential; positive favours the closed dimer' },
+  {
+    name: 'slope',
+    value: 2.0,
+    description: 'Tilt of the dimer bond potential; positive favours the closed dimer',
+  },
   { name: 'a', value: 25, description: 'Quadratic coefficient of the dimer bond potential (barrier)' },
   { name: 'b', value: 10, description: 'Quartic coefficient of the dimer bond potential (confinement)' },
   { name: 'dmid', value: 1.5, description: 'd_mid: dimer distance at the barrier' },
@@ -44,7 +52,12 @@ export const DIMER_STATES: readonly [StateDefinition, StateDefinition] = [
   { name: 'open', min: 1.5 },
 ];
 
-export const DIMER_RC = { id: 'd', label: 'dimer distance d', unit: 'reduced length', range: [0.5, 2.5] as const };
+export const DIMER_RC = {
+  id: 'd',
+  label: 'dimer distance d',
+  unit: 'reduced length',
+  range: [0.5, 2.5] as const,
+};
 
 /**
  * The paper's initial configuration: dimer at (∓distance/2, 0), solvent on a 6×6 grid at

@@ -3,7 +3,13 @@
  * Parameter names follow the paper's code (deep_boltzmann DoubleWell).
  */
 import { parameterInfo, resolveParams, type ParameterDef } from './params.js';
-import type { Coordinates, EnergySystem, ParameterInfo, ReactionCoordinate, StateDefinition } from './types.js';
+import type {
+  Coordinates,
+  EnergySystem,
+  ParameterInfo,
+  ReactionCoordinate,
+  StateDefinition,
+} from './types.js';
 
 export const DOUBLE_WELL_PARAMS: readonly ParameterDef[] = [
   { name: 'a4', value: 1, description: 'Quartic coefficient along x1' },

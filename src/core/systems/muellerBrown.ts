@@ -4,7 +4,13 @@
  * Reaction coordinate 0.7·x1 − 0.7·x2 (the paper's projection).
  */
 import { parameterInfo, resolveParams, type ParameterDef } from './params.js';
-import type { Coordinates, EnergySystem, ParameterInfo, ReactionCoordinate, StateDefinition } from './types.js';
+import type {
+  Coordinates,
+  EnergySystem,
+  ParameterInfo,
+  ReactionCoordinate,
+  StateDefinition,
+} from './types.js';
 
 const A = [-200, -100, -170, 15];
 const AA = [-1, -1, -6.5, 0.7];
@@ -14,7 +20,11 @@ const XX = [1, 0, -0.5, -1];
 const YY = [0, 0.5, 1.5, 1];
 
 export const MUELLER_BROWN_PARAMS: readonly ParameterDef[] = [
-  { name: 'k', value: 0.1, description: 'Overall energy scale (kT₀ per Müller–Brown unit); larger k means higher barriers' },
+  {
+    name: 'k',
+    value: 0.1,
+    description: 'Overall energy scale (kT₀ per Müller–Brown unit); larger k means higher barriers',
+  },
 ];
 
 export const MUELLER_BROWN_FORMULA =
@@ -23,10 +33,10 @@ export const MUELLER_BROWN_FORMULA =
 /**
  * The two deepest basins: A near (−0.56, 1.44), rc ≈ −1.40 (u = −14.7 at k = 0.1) and B near
  * (0.62, 0.03), rc ≈ +0.42 (u = −10.8). The shallow intermediate minimum near (−0.05, 0.47),
- * rc ≈ −0.36, lies on B's side of the split, which sits at the maximum of the reference profile
- * between A and that minimum (τ = 1, k = 0.1), so a sample is in A only when it left the deep basin.
+ * rc ≈ −0.36, lies on B's side of the split. The split sits at the maximum of the quadrature
+ * profile between A and that minimum (rc ≈ −1.0 at τ = 1, k = 0.1; F there ≈ 10.6 kT₀ above A).
  */
-export const MUELLER_BROWN_SPLIT = -0.95;
+export const MUELLER_BROWN_SPLIT = -1.0;
 
 export const MUELLER_BROWN_STATES: readonly [StateDefinition, StateDefinition] = [
   { name: 'A', max: MUELLER_BROWN_SPLIT },

@@ -23,12 +23,16 @@ export function resolveParams(
         `Unknown parameter "${key}" for system "${systemId}"; valid parameters: ${defs.map((d) => d.name).join(', ')}`,
       );
     }
-    if (!Number.isFinite(value)) throw new Error(`Parameter "${key}" of system "${systemId}" must be a finite number`);
+    if (!Number.isFinite(value))
+      throw new Error(`Parameter "${key}" of system "${systemId}" must be a finite number`);
     out[key] = value;
   }
   return out;
 }
 
-export function parameterInfo(defs: readonly ParameterDef[], values: Readonly<Record<string, number>>): ParameterInfo[] {
+export function parameterInfo(
+  defs: readonly ParameterDef[],
+  values: Readonly<Record<string, number>>,
+): ParameterInfo[] {
   return defs.map((d) => ({ name: d.name, value: values[d.name], description: d.description }));
 }

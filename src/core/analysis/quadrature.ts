@@ -1,0 +1,164 @@
+/**
+ * Exact references for the 2D systems, computed here rather than typed in: the density
+ * exp(−u/τ) integrated over the direction orthogonal to a linear reaction coordinate on a fine
+ * grid (midpoint rule). The double well separates in x1; Müller–Brown projects onto 0.7x1 − 0.7x2.
+ */
+import type { ProfileBin } from '../../shared/runspec.js';
+import type { EnergySystem } from '../systems/types.js';
+import { inState } from './freeEnergy.js';
+
+export interface QuadratureGrid {
+  /** Range of the orthogonal coordinate t (x = s·a/|a|² + t·b, b ⟂ a unit). */
+  orthogonal?: readonly [number, number];
+  /** Points along t (default 1500). */
+  orthogonalPoints?: number;
+  /** Sub-points per bin along the reaction coordinate (default 20). */
+  subPoints?: number;
+}
+
+/** Orthogonal ranges wide enough that the density is negligible outside (τ ≤ 4). */
+const DEFAULT_ORTHOGONAL: Record<string, readonly [number, number]> = {
+  'double-well': [-14, 14],
+  'mueller-brown': [-2.5, 2.5],
+};
+
+/** Reaction-coordinate ranges covering all density, for ΔF. */
+const FULL_RC: Record<string, readonly [number, number]> = {
+  'double-well': [-4, 4],
+  'mueller-brown': [-3, 2],
+};
+
+interface Linear {
+  /** rc = c0 + a·x */
+  a: [number, number];
+  c0: number;
+}
+
+/** Reads the linear reaction coordinate off the system itself (2D systems only). */
+function linearRc(system: EnergySystem): Linear {
+  if (system.dim !== 2)
+    throw new Error(`Quadrature references need a 2D system; "${system.id}" has ${system.dim}`);
+  const probe = Float64Array.of(0, 0, 1, 0, 0, 1, 0.37, -1.3);
+  const r = system.reactionCoordinate.compute(probe, 4);
+  const c0 = r[0];
+  const a: [number, number] = [r[1] - c0, r[2] - c0];
+  if (Math.abs(c0 + 0.37 * a[0] - 1.3 * a[1] - r[3]) > 1e-9 * (1 + Math.abs(r[3]))) {
+    throw new Error(`Reaction coordinate of "${system.id}" is not linear; no quadrature reference`);
+  }
+  return { a, c0 };
+}
+
+function orthogonalRange(system: EnergySystem, grid?: QuadratureGrid): readonly [number, number] {
+  const r = grid?.orthogonal ?? DEFAULT_ORTHOGONAL[system.id];
+  if (!r) throw new Error(`No default quadrature range for "${system.id}"; pass grid.orthogonal`);
+  return r;
+}
+
+/**
+ * Density along s, p(s) ∝ ∫ exp(−(u(x(s,t)) − uRef)/τ) dt, at the given s values. uRef keeps the
+ * exponent bounded; the common factor cancels in every ratio.
+ */
+function marginal(
+  system: EnergySystem,
+  s: Float64Array,
+  temperature: number,
+  grid?: QuadratureGrid,
+): Float64Array {
+  const { a, c0 } = linearRc(system);
+  const norm2 = a[0] * a[0] + a[1] * a[1];
+  const an = Math.sqrt(norm2);
+  const b = [-a[1] / an, a[0] / an];
+  const [t0, t1] = orthogonalRange(system, grid);
+  const nt = grid?.orthogonalPoints ?? 1500;
+  const dt = (t1 - t0) / nt;
+  const x = new Float64Array(2 * nt);
+  const logRows: Float64Array[] = [];
+  let uMin = Infinity;
+  for (let i = 0; i < s.length; i++) {
+    const base0 = ((s[i] - c0) * a[0]) / norm2;
+    const base1 = ((s[i] - c0) * a[1]) / norm2;
+    for (let j = 0; j < nt; j++) {
+      const t = t0 + (j + 0.5) * dt;
+      x[2 * j] = base0 + t * b[0];
+      x[2 * j + 1] = base1 + t * b[1];
+    }
+    const u = system.energy(x, nt);
+    for (let j = 0; j < nt; j++) if (u[j] < uMin) uMin = u[j];
+    logRows.push(u);
+  }
+  const p = new Float64Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    let sum = 0;
+    const u = logRows[i];
+    for (let j = 0; j < nt; j++) sum += Math.exp(-(u[j] - uMin) / temperature);
+    p[i] = sum * dt;
+  }
+  return p;
+}
+
+/**
+ * Exact profile F_k = −τ ln ∫_{bin k} p(s) ds (kT₀), shifted so min F = 0, error 0, on the same
+ * bins as freeEnergyProfile so the two compare bin by bin.
+ */
+export function referenceProfile(
+  system: EnergySystem,
+  opts: { temperature: number; bins: number; range: readonly [number, number]; grid?: QuadratureGrid },
+): ProfileBin[] {
+  const { temperature, bins } = opts;
+  const [lo, hi] = opts.range;
+  const sub = opts.grid?.subPoints ?? 20;
+  const width = (hi - lo) / bins;
+  const s = new Float64Array(bins * sub);
+  for (let k = 0; k < bins; k++)
+    for (let m = 0; m < sub; m++) s[k * sub + m] = lo + k * width + ((m + 0.5) * width) / sub;
+  const p = marginal(system, s, temperature, opts.grid);
+  const F = new Float64Array(bins);
+  let min = Infinity;
+  for (let k = 0; k < bins; k++) {
+    let mass = 0;
+    for (let m = 0; m < sub; m++) mass += p[k * sub + m];
+    F[k] = -temperature * Math.log(mass);
+    if (F[k] < min) min = F[k];
+  }
+  const out: ProfileBin[] = [];
+  for (let k = 0; k < bins; k++) {
+    if (Number.isFinite(F[k])) out.push({ rc: lo + (k + 0.5) * width, F: F[k] - min, error: 0 });
+  }
+  return out;
+}
+
+/** Exact ΔF = −τ ln(P(states[1]) / P(states[0])) in kT₀ by quadrature over the whole plane. */
+export function referenceDeltaF(system: EnergySystem, temperature: number, grid?: QuadratureGrid): number {
+  const range = FULL_RC[system.id];
+  if (!range) throw new Error(`No quadrature range for "${system.id}"`);
+  const ns = 8000;
+  const ds = (range[1] - range[0]) / ns;
+  const s = new Float64Array(ns);
+  for (let i = 0; i < ns; i++) s[i] = range[0] + (i + 0.5) * ds;
+  const p = marginal(system, s, temperature, grid);
+  let p0 = 0;
+  let p1 = 0;
+  for (let i = 0; i < ns; i++) {
+    if (inState(s[i], system.states[0])) p0 += p[i];
+    else if (inState(s[i], system.states[1])) p1 += p[i];
+  }
+  return -temperature * Math.log(p1 / p0);
+}
+
+/** Reference free energy at arbitrary rc points (for plots), shifted so its minimum is 0. */
+export function referenceCurve(
+  system: EnergySystem,
+  rc: Float64Array,
+  temperature: number,
+  grid?: QuadratureGrid,
+): Float64Array {
+  const p = marginal(system, rc, temperature, grid);
+  const F = new Float64Array(rc.length);
+  let min = Infinity;
+  for (let i = 0; i < rc.length; i++) {
+    F[i] = -temperature * Math.log(p[i]);
+    if (F[i] < min) min = F[i];
+  }
+  for (let i = 0; i < rc.length; i++) F[i] -= min;
+  return F;
+}
