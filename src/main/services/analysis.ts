@@ -1,0 +1,47 @@
+/** analysis.freeEnergy: reweighted free-energy profile and ΔF of a sample set, saved as an analysis. */
+import { ess } from '../../core/analysis/ess.js';
+import { deltaF, freeEnergyProfile } from '../../core/analysis/freeEnergy.js';
+import { Rng } from '../../core/random.js';
+import type { ServiceContext } from './context.js';
+import { requireStore } from './context.js';
+import { notFound } from './errors.js';
+import { systemFrom } from './systems.js';
+import type { ServiceTable } from './types.js';
+
+/**
+ * The contract's numbers must be finite: a state that holds no weight gives ΔF = ±∞, reported as
+ * ±Number.MAX_VALUE with error Number.MAX_VALUE ("not sampled").
+ */
+function finite(v: number): number {
+  return Number.isFinite(v) ? v : v > 0 || Number.isNaN(v) ? Number.MAX_VALUE : -Number.MAX_VALUE;
+}
+
+export function analysisServices(ctx: ServiceContext): Pick<ServiceTable, 'analysis.freeEnergy'> {
+  return {
+    'analysis.freeEnergy': async ({ sampleSetId, bins, range, bootstrap }) => {
+      const store = requireStore(ctx);
+      const s = store.samples.get(sampleSetId);
+      if (!s) throw notFound('sample set', sampleSetId);
+      const run = store.runs.get(s.runId)!;
+      const system = systemFrom(run.spec.system.id, run.spec.system.params);
+      const rc = system.reactionCoordinate.compute(s.x, s.n);
+      const r = range ?? run.spec.analysis.range ?? ([...system.reactionCoordinate.range] as [number, number]);
+      // Seeded from the run so the same request gives the same error bars.
+      const rng = new Rng(run.spec.seed + 7919);
+      const profile = freeEnergyProfile(rc, s.logWeights, { bins, range: r, temperature: s.temperature, bootstrap, rng })
+        .filter((b) => Number.isFinite(b.F))
+        .map((b) => ({ rc: b.rc, F: b.F, error: Number.isFinite(b.error) ? b.error : Number.MAX_VALUE }));
+      const dF = deltaF(rc, s.logWeights, system.states, s.temperature, bootstrap, rng);
+      const result = { profile, deltaF: { value: finite(dF.value), error: finite(dF.error) }, ess: ess(s.logWeights) };
+      const a = store.analyses.insert({
+        kind: 'free-energy',
+        runId: s.runId,
+        sampleSetId,
+        temperature: s.temperature,
+        params: { bins, range: r, bootstrap },
+        result,
+      });
+      return { analysisId: a.id, temperature: s.temperature, ...result };
+    },
+  };
+}

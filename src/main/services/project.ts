@@ -1,0 +1,57 @@
+/** app.info and project.*: create, open, the current project, recent projects, history. */
+import { basename, extname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { activeBackend } from '../../core/backend.js';
+import { projectHistory } from '../store/history.js';
+import { Store } from '../store/store.js';
+import type { ServiceContext } from './context.js';
+import { requireStore } from './context.js';
+import { fromProjectError } from './errors.js';
+import type { ServiceTable } from './types.js';
+
+function appVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function info(store: Store): { path: string; name: string; schemaVersion: number; createdAt: string } {
+  const m = store.meta();
+  return { path: store.path, name: m.name, schemaVersion: m.schemaVersion, createdAt: m.createdAt };
+}
+
+async function replace(ctx: ServiceContext, open: () => Store): Promise<Store> {
+  let next: Store;
+  try {
+    next = open();
+  } catch (e) {
+    throw fromProjectError(e);
+  }
+  // Jobs write into the project they started in: stop them before switching.
+  await ctx.jobs.cancelAll();
+  ctx.store?.close();
+  ctx.store = next;
+  ctx.recent.add(next.path);
+  return next;
+}
+
+export function projectServices(ctx: ServiceContext): Pick<
+  ServiceTable,
+  'app.info' | 'project.create' | 'project.open' | 'project.current' | 'project.recent' | 'project.history'
+> {
+  const version = appVersion();
+  return {
+    'app.info': async () => ({ version, backend: activeBackend(), transport: 'direct' }),
+    'project.create': async ({ path, name }) => {
+      const full = resolve(path);
+      return info(await replace(ctx, () => Store.create(full, name ?? basename(full, extname(full)))));
+    },
+    'project.open': async ({ path }) => info(await replace(ctx, () => Store.open(resolve(path)))),
+    'project.current': async () => (ctx.store ? info(ctx.store) : null),
+    'project.recent': async () => ctx.recent.list(),
+    'project.history': async () => projectHistory(requireStore(ctx)),
+  };
+}
