@@ -1,0 +1,42 @@
+/** Download file names and MIME types for exported content. */
+import type { ExportFormat } from './types.js';
+
+const EXT: Record<ExportFormat, string> = {
+  csv: 'csv',
+  json: 'json',
+  plumed: 'dat',
+  npy: 'npy',
+  xyz: 'xyz',
+  pdb: 'pdb',
+};
+
+const MIME: Record<ExportFormat, string> = {
+  csv: 'text/csv',
+  json: 'application/json',
+  plumed: 'text/plain',
+  npy: 'application/octet-stream',
+  xyz: 'chemical/x-xyz',
+  pdb: 'chemical/x-pdb',
+};
+
+/** PLUMED's convention is fes.dat; others are named after what was exported. */
+export function downloadName(what: string, format: ExportFormat, path?: string): string {
+  if (path) {
+    const base = path.split(/[\\/]/).pop();
+    if (base) return base;
+  }
+  if (format === 'plumed') return 'fes.dat';
+  return `${what}.${EXT[format]}`;
+}
+
+export function mimeType(format: ExportFormat): string {
+  return MIME[format];
+}
+
+/** Formats that make sense for each kind of export. */
+export const FORMATS_FOR: Record<'profile' | 'histogram' | 'samples' | 'dataset', ExportFormat[]> = {
+  profile: ['plumed', 'csv', 'json', 'npy'],
+  histogram: ['csv', 'json'],
+  samples: ['xyz', 'pdb', 'npy', 'csv'],
+  dataset: ['xyz', 'pdb', 'npy'],
+};
