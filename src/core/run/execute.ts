@@ -1,0 +1,176 @@
+/**
+ * Runs one RunSpec end to end: system → training data → flow → staged training (metrics and
+ * checkpoints through hooks) → sampling at each temperature → reweighted analysis → RunResult.
+ * Separate Rng streams per phase (derived from the seed) make a resumed run reproduce an
+ * uninterrupted one exactly: data and sampling never depend on where training stopped.
+ */
+import { RunSpec, type MetricsRow, type StageSpec, type TemperatureResult } from '../../shared/runspec.js';
+import { ess } from '../analysis/ess.js';
+import { deltaF, freeEnergyProfile } from '../analysis/freeEnergy.js';
+import { initBackend } from '../backend.js';
+import { createFlow } from '../flows/flow.js';
+import { Rng } from '../random.js';
+import { sampleGenerator } from '../sampling/generator.js';
+import { metropolis } from '../sampling/metropolis.js';
+import { createSystem } from '../systems/catalog.js';
+import type { EnergySystem } from '../systems/types.js';
+import { Trainer } from '../training/trainer.js';
+import { throwIfAborted, yieldToEventLoop } from './cancel.js';
+import { encodeCheckpoint, loadWeights, restoreCheckpoint } from './checkpoint.js';
+import type { ExecuteRun, RunHooks } from './types.js';
+
+/** Independent Rng stream `k` of a run seed. */
+export function streamRng(seed: number, k: number): Rng {
+  return new Rng((Math.imul(seed >>> 0, 0x9e3779b1) + k * 0x632be5ab) >>> 0);
+}
+
+const STREAM = { data: 1, init: 2, train: 3, sample: 4, analysis: 5 } as const;
+
+/** Rows are handed to onMetrics in batches at most this many iterations or seconds apart. */
+const METRICS_BATCH = 20;
+const METRICS_SECONDS = 1;
+
+function trainingData(spec: RunSpec, system: EnergySystem, hooks: RunHooks): Float32Array | null {
+  const needed = spec.training.stages.some((s) => s.weights.ml > 0 && s.iterations > 0);
+  if (spec.data.source === 'dataset') {
+    if (!hooks.data) {
+      if (needed) throw new Error(`Run needs dataset "${spec.data.datasetId}" but the caller passed no data`);
+      return null;
+    }
+    if (hooks.data.length % system.dim !== 0) {
+      throw new Error(`Dataset has ${hooks.data.length} values, not a multiple of the system's ${system.dim} dimensions`);
+    }
+    return hooks.data;
+  }
+  if (!needed) return null;
+  const d = spec.data;
+  const starts = d.starts ? d.starts.map((s) => Float64Array.from(s)) : system.initialConfigurations();
+  return metropolis(
+    system,
+    {
+      starts,
+      samplesPerStart: d.samplesPerStart,
+      stride: d.stride,
+      stepSize: d.stepSize,
+      burnIn: d.burnIn,
+      temperature: d.temperature,
+    },
+    streamRng(spec.seed, STREAM.data),
+  );
+}
+
+/** Stage index and stage of a global iteration. */
+function stageAt(stages: StageSpec[], iteration: number): number {
+  let end = 0;
+  for (let s = 0; s < stages.length; s++) {
+    end += stages[s].iterations;
+    if (iteration < end) return s;
+  }
+  return stages.length - 1;
+}
+
+export const executeRun: ExecuteRun = async (input, hooks = {}) => {
+  const spec = RunSpec.parse(input);
+  const started = performance.now();
+  const seconds = (): number => (performance.now() - started) / 1000;
+  const backend = await initBackend();
+  const system = createSystem(spec.system);
+  const signal = hooks.signal;
+
+  throwIfAborted(signal);
+  hooks.onProgress?.({ phase: 'data', fraction: 0, message: 'Preparing training data' });
+  const data = trainingData(spec, system, hooks);
+  hooks.onProgress?.({ phase: 'data', fraction: 1, message: data ? `${data.length / system.dim} training frames` : 'No training data needed' });
+  throwIfAborted(signal);
+
+  const flow = createFlow(spec.flow, system.dim, streamRng(spec.seed, STREAM.init));
+  const trainer = new Trainer(flow, system, spec.training, data, streamRng(spec.seed, STREAM.train));
+  try {
+    if (hooks.resume) trainer.setState(restoreCheckpoint(flow, hooks.resume.bytes));
+    else if (hooks.initWeights) loadWeights(flow, hooks.initWeights);
+
+    const stages = spec.training.stages;
+    const total = stages.reduce((s, st) => s + st.iterations, 0);
+    const every = spec.training.checkpointEvery;
+    let rows: MetricsRow[] = [];
+    let lastFlush = seconds();
+    let lastCheckpoint = trainer.iteration;
+    const flush = (): void => {
+      if (rows.length) hooks.onMetrics?.(rows);
+      rows = [];
+      lastFlush = seconds();
+    };
+    const checkpoint = async (): Promise<void> => {
+      flush();
+      lastCheckpoint = trainer.iteration;
+      await hooks.onCheckpoint?.({ iteration: trainer.iteration, bytes: encodeCheckpoint(flow, trainer.state()) });
+    };
+
+    while (trainer.iteration < total) {
+      throwIfAborted(signal);
+      const s = stageAt(stages, trainer.iteration);
+      const m = trainer.step(stages[s], s);
+      rows.push({ ...m, time: seconds() });
+      if (rows.length >= METRICS_BATCH || seconds() - lastFlush >= METRICS_SECONDS) flush();
+      if (trainer.iteration % every === 0) await checkpoint();
+      if (trainer.iteration % 10 === 0 || trainer.iteration === total) {
+        hooks.onProgress?.({
+          phase: 'training',
+          fraction: trainer.iteration / total,
+          message: `Iteration ${trainer.iteration}/${total} (stage ${s + 1}/${stages.length})`,
+        });
+      }
+      await yieldToEventLoop();
+    }
+    // Always end training with a checkpoint (unless the resumed one already is the end).
+    if (lastCheckpoint !== trainer.iteration || (total === 0 && !hooks.resume)) await checkpoint();
+    flush();
+
+    const sampleRng = streamRng(spec.seed, STREAM.sample);
+    const analysisRng = streamRng(spec.seed, STREAM.analysis);
+    const range = spec.analysis.range ?? system.reactionCoordinate.range;
+    const temperatures: TemperatureResult[] = [];
+    const temps = spec.sampling.temperatures;
+    for (let t = 0; t < temps.length; t++) {
+      throwIfAborted(signal);
+      const tau = temps[t];
+      const samples = sampleGenerator(flow, system, tau, spec.sampling.n, {
+        chunk: spec.sampling.chunk,
+        rng: sampleRng,
+        onProgress: (f) =>
+          hooks.onProgress?.({ phase: 'sampling', fraction: (t + f) / temps.length, message: `Sampling at τ = ${tau}` }),
+      });
+      await hooks.onSamples?.(samples);
+      hooks.onProgress?.({ phase: 'analysis', fraction: t / temps.length, message: `Analysing τ = ${tau}` });
+      const rc = system.reactionCoordinate.compute(samples.x, samples.n);
+      const e = ess(samples.logWeights);
+      temperatures.push({
+        temperature: tau,
+        n: samples.n,
+        ess: e,
+        essFraction: e / samples.n,
+        deltaF: deltaF(rc, samples.logWeights, system.states, tau, spec.analysis.bootstrap, analysisRng),
+        profile: freeEnergyProfile(rc, samples.logWeights, {
+          bins: spec.analysis.bins,
+          range,
+          temperature: tau,
+          bootstrap: spec.analysis.bootstrap,
+          rng: analysisRng,
+        }),
+      });
+      await yieldToEventLoop();
+    }
+    hooks.onProgress?.({ phase: 'analysis', fraction: 1, message: 'Done' });
+    return {
+      spec,
+      backend,
+      wallTimeSeconds: seconds(),
+      iterations: trainer.iteration,
+      skippedSteps: trainer.skipped,
+      temperatures,
+    };
+  } finally {
+    trainer.dispose();
+    flow.dispose();
+  }
+};
