@@ -16,7 +16,7 @@ import { createWindowOptions } from './electron/windowOptions.js';
 import { createDispatcher } from './rpc/dispatch.js';
 import { createEventHub } from './rpc/eventHub.js';
 import { buildCsp } from './serve/csp.js';
-import { createBackend } from './services/index.js';
+import { createBackend } from './services/backend.js';
 import type { Backend } from './services/types.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url)); // out/main/
@@ -63,7 +63,7 @@ let openPending: () => void = () => {};
 
 async function start(): Promise<void> {
   const events = createEventHub();
-  const created = await createBackend({ sink: events, appDataDir: app.getPath('userData') });
+  const created = createBackend({ sink: events, appDataDir: app.getPath('userData') });
   backend = created;
   const dispatch = createDispatcher(created.services, { transport: 'ipc' });
   const dialogs = createDialogs(dialog, () => mainWindow);
