@@ -73,14 +73,7 @@ export function serveCommand(): Command {
     .option('--renderer-dir <dir>', 'built renderer to serve (default: out/renderer)')
     .option('--app-data-dir <dir>', 'where the recent-projects list is kept')
     .action(async (opts: ServeOptions) => {
-      let server: RunningServer;
-      try {
-        server = await serve(opts);
-      } catch (err) {
-        console.error(`bgw serve: ${(err as Error).message}`);
-        process.exitCode = 1;
-        return;
-      }
+      const server = await serve(opts); // errors reach bgw's one-line error report
       let stopping = false;
       const stop = () => {
         if (stopping) return;
