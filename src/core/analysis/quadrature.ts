@@ -12,7 +12,7 @@ export interface QuadratureGrid {
   orthogonal?: readonly [number, number];
   /** Points along t (default 1500). */
   orthogonalPoints?: number;
-  /** Sub-points per bin along the reaction coordinate (default 20). */
+  /** Sub-intervals per bin along the reaction coordinate, 5-point Gauss–Legendre each (default 4). */
   subPoints?: number;
 }
 
@@ -27,6 +27,12 @@ const FULL_RC: Record<string, readonly [number, number]> = {
   'double-well': [-4, 4],
   'mueller-brown': [-3, 2],
 };
+
+/** 5-point Gauss–Legendre on [−1, 1]: exact to degree 9, so steep bins need few points. */
+const GL_NODES = [0, -0.5384693101056831, 0.5384693101056831, -0.906179845938664, 0.906179845938664];
+const GL_WEIGHTS = [
+  0.5688888888888889, 0.4786286704993665, 0.4786286704993665, 0.2369268850561891, 0.2369268850561891,
+];
 
 interface Linear {
   /** rc = c0 + a·x */
@@ -106,17 +112,24 @@ export function referenceProfile(
 ): ProfileBin[] {
   const { temperature, bins } = opts;
   const [lo, hi] = opts.range;
-  const sub = opts.grid?.subPoints ?? 20;
+  const intervals = opts.grid?.subPoints ?? 4;
+  const nodes = GL_NODES.length;
+  const sub = intervals * nodes;
   const width = (hi - lo) / bins;
+  const h = width / intervals;
   const s = new Float64Array(bins * sub);
-  for (let k = 0; k < bins; k++)
-    for (let m = 0; m < sub; m++) s[k * sub + m] = lo + k * width + ((m + 0.5) * width) / sub;
+  for (let k = 0; k < bins; k++) {
+    for (let q = 0; q < intervals; q++) {
+      for (let g = 0; g < nodes; g++)
+        s[k * sub + q * nodes + g] = lo + k * width + (q + 0.5 + 0.5 * GL_NODES[g]) * h;
+    }
+  }
   const p = marginal(system, s, temperature, opts.grid);
   const F = new Float64Array(bins);
   let min = Infinity;
   for (let k = 0; k < bins; k++) {
     let mass = 0;
-    for (let m = 0; m < sub; m++) mass += p[k * sub + m];
+    for (let m = 0; m < sub; m++) mass += GL_WEIGHTS[m % nodes] * p[k * sub + m];
     F[k] = -temperature * Math.log(mass);
     if (F[k] < min) min = F[k];
   }
