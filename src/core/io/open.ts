@@ -73,6 +73,12 @@ export async function openTrajectory(source: ByteSource, options: OpenOptions = 
       try {
         for await (const frame of inner()) {
           last = frame.index;
+          // Corrupt binary data decodes to NaN/Inf; no caller can use such a frame.
+          const c = frame.coords;
+          for (let i = 0; i < c.length; i++) {
+            if (!Number.isFinite(c[i]))
+              throw new TrajectoryError(source.name, `atom ${Math.floor(i / reader.dims)} has a non-finite coordinate (${c[i]})`, frame.index, 'coordinates');
+          }
           yield frame;
         }
       } catch (e) {
