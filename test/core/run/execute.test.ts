@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { RunSpec, type MetricsRow, type RunSpecInput } from '../../../src/shared/runspec.js';
+import { referenceDeltaF } from '../../../src/core/analysis/quadrature.js';
+import { checkpointIteration, storedArchitecture } from '../../../src/core/run/checkpoint.js';
+import { executeRun } from '../../../src/core/run/execute.js';
+import type { Checkpoint, SampleSet } from '../../../src/core/run/types.js';
+import { createSystem } from '../../../src/core/systems/catalog.js';
+
+/** CI-sized version of the paper's double-well recipe (ML, then ML + KL + RC, multi-temperature). */
+const ciSpec: RunSpecInput = {
+  seed: 3,
+  system: { id: 'double-well' },
+  data: { source: 'metropolis', samplesPerStart: 500, stride: 10, stepSize: 0.1, burnIn: 100 },
+  flow: { blocks: ['R', 'R', 'R', 'R'], hidden: [32, 32], activation: 'tanh' },
+  training: {
+    batchSize: 256,
+    learningRate: 3e-3,
+    temperatures: [0.5, 1, 2],
+    checkpointEvery: 100,
+    rc: { min: -3, max: 3, bins: 30 },
+    stages: [
+      { iterations: 80, weights: { ml: 1 } },
+      { iterations: 220, weights: { ml: 1, kl: 1, rc: 1 }, highEnergy: 1000 },
+    ],
+  },
+  sampling: { temperatures: [1], n: 20000, chunk: 5000 },
+  analysis: { bins: 40, range: [-2.5, 2.5], bootstrap: 20 },
+};
+
+const tinySpec: RunSpecInput = {
+  seed: 9,
+  system: { id: 'double-well' },
+  data: { source: 'metropolis', samplesPerStart: 100, stride: 5, stepSize: 0.1 },
+  flow: { blocks: ['R', 'S', 'R'], hidden: [8], activation: 'tanh' },
+  training: {
+    batchSize: 32,
+    learningRate: 1e-2,
+    temperatures: [1, 2],
+    checkpointEvery: 4,
+    rc: { min: -3, max: 3, bins: 10 },
+    stages: [
+      { iterations: 5, weights: { ml: 1 } },
+      { iterations: 7, weights: { ml: 1, kl: 1, rc: 0.5 }, highEnergy: 100 },
+    ],
+  },
+  sampling: { temperatures: [1], n: 500, chunk: 200 },
+  analysis: { bins: 10, bootstrap: 5 },
+};
+
+describe('executeRun', () => {
+  it('CI-sized double-well run: ΔF at τ = 1 within 0.1 kT of quadrature, both wells populated', async () => {
+    const rows: MetricsRow[] = [];
+    const checkpoints: number[] = [];
+    let samples: SampleSet | null = null;
+    const result = await executeRun(RunSpec.parse(ciSpec), {
+      onMetrics: (r) => rows.push(...r),
+      onCheckpoint: (c) => void checkpoints.push(c.iteration),
+      onSamples: (s) => void (samples = s),
+    });
+    const system = createSystem({ id: 'double-well' });
+    const t = result.temperatures[0];
+    const ref = referenceDeltaF(system, 1);
+    expect(Math.abs(t.deltaF.value - ref)).toBeLessThan(0.1);
+    expect(t.essFraction).toBeGreaterThan(0.2);
+    const s = samples as unknown as SampleSet;
+    let right = 0;
+    for (let i = 0; i < s.n; i++) if (s.x[2 * i] > 0) right++;
+    expect(right / s.n).toBeGreaterThan(0.01);
+    expect(right / s.n).toBeLessThan(0.99);
+    expect(rows.map((r) => r.iteration)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(rows[299].stage).toBe(1);
+    expect(checkpoints).toEqual([100, 200, 300]);
+    expect(result.iterations).toBe(300);
+    expect(['wasm', 'cpu', 'tensorflow']).toContain(result.backend);
+    expect(t.profile.length).toBeGreaterThan(20);
+  });
+
+  it('resuming from a checkpoint gives the same final weights as an uninterrupted run', async () => {
+    const spec = RunSpec.parse(tinySpec);
+    const full: Checkpoint[] = [];
+    const uninterrupted = await executeRun(spec, { onCheckpoint: (c) => void full.push(c) });
+    expect(full.map((c) => c.iteration)).toEqual([4, 8, 12]);
+    const resumedCheckpoints: Checkpoint[] = [];
+    const resumed = await executeRun(spec, {
+      resume: full[0],
+      onCheckpoint: (c) => void resumedCheckpoints.push(c),
+    });
+    expect(resumedCheckpoints.map((c) => c.iteration)).toEqual([8, 12]);
+    expect(Buffer.from(resumedCheckpoints[1].bytes).equals(Buffer.from(full[2].bytes))).toBe(true);
+    expect(resumed.temperatures).toEqual(uninterrupted.temperatures);
+    expect(checkpointIteration(full[2].bytes)).toBe(12);
+    expect(storedArchitecture(full[2].bytes).blocks).toEqual(['R', 'S', 'R']);
+  });
+
+  it('fine-tunes from given weights, and rejects weights of another architecture', async () => {
+    const spec = RunSpec.parse(tinySpec);
+    let last: Checkpoint | null = null;
+    await executeRun(spec, { onCheckpoint: (c) => void (last = c) });
+    const weights = (last as unknown as Checkpoint).bytes;
+    const tuned = await executeRun(RunSpec.parse({ ...tinySpec, training: { ...tinySpec.training, stages: [{ iterations: 2, weights: { kl: 1 } }] } }), {
+      initWeights: weights,
+    });
+    expect(tuned.iterations).toBe(2);
+    const other = RunSpec.parse({ ...tinySpec, flow: { ...tinySpec.flow, hidden: [16] } });
+    await expect(executeRun(other, { initWeights: weights })).rejects.toThrow(/different flow architecture/);
+  });
+
+  it('stops with a CancellationError when the signal fires', async () => {
+    const controller = new AbortController();
+    const spec = RunSpec.parse({ ...tinySpec, training: { ...tinySpec.training, stages: [{ iterations: 1000, weights: { ml: 1 } }] } });
+    let seen = 0;
+    const run = executeRun(spec, {
+      signal: controller.signal,
+      onMetrics: (rows) => {
+        seen += rows.length;
+        controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'CancellationError' });
+    expect(seen).toBeLessThan(100);
+  });
+
+  it('trains from a caller-supplied dataset and fails clearly without one', async () => {
+    const spec = RunSpec.parse({ ...tinySpec, data: { source: 'dataset', datasetId: 'd1' } });
+    const data = new Float32Array(400);
+    for (let i = 0; i < 200; i++) data[2 * i] = i % 2 ? 1.7 : -1.8;
+    const r = await executeRun(spec, { data });
+    expect(r.iterations).toBe(12);
+    await expect(executeRun(spec, {})).rejects.toThrow(/dataset "d1"/);
+  });
+});
