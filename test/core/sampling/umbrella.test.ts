@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { referenceProfile } from '../../../src/core/analysis/quadrature.js';
+import { wham } from '../../../src/core/analysis/wham.js';
+import { Rng } from '../../../src/core/random.js';
+import { umbrellaSampling } from '../../../src/core/sampling/umbrella.js';
+import { createSystem } from '../../../src/core/systems/catalog.js';
+
+describe('umbrella sampling + WHAM', () => {
+  const dw = createSystem({ id: 'double-well' });
+  const centers = Array.from({ length: 25 }, (_, i) => -2.6 + (i * 5.2) / 24);
+  const k = 40;
+
+  it('recovers the double-well profile within 0.3 kT of quadrature on [−2.5, 2.5]', () => {
+    const progress: number[] = [];
+    const us = umbrellaSampling(
+      dw,
+      {
+        windows: centers,
+        forceConstant: k,
+        steps: 8000,
+        stepSize: 0.15,
+        temperature: 1,
+        stride: 5,
+        passes: 'forward-backward',
+        chainsPerWindow: 4,
+        burnIn: 200,
+      },
+      new Rng(1),
+      { onProgress: (f) => progress.push(f) },
+    );
+    expect(us.windows.length).toBe(50);
+    expect(us.windows.slice(0, 25).map((w) => w.center)).toEqual(centers);
+    expect(us.windows.slice(25).map((w) => w.center)).toEqual([...centers].reverse());
+    expect(us.windows[30].pass).toBe('backward');
+    // Each window samples near its centre (harmonic bias k/2·(rc − c)²; steep walls push up to
+    // |u'(c)|/(k + u''(c)) ≈ 0.35 inwards), and the window means increase with the centres.
+    const means = us.windows.map((w) => w.rc.reduce((s, v) => s + v, 0) / w.rc.length);
+    us.windows.forEach((w, i) => expect(Math.abs(means[i] - w.center)).toBeLessThan(0.5));
+    for (let i = 1; i < 25; i++) expect(means[i]).toBeGreaterThan(means[i - 1]);
+    expect(progress.at(-1)).toBe(1);
+
+    const opts = { temperature: 1, bins: 25, range: [-2.5, 2.5] as [number, number] };
+    const prof = wham(us.windows, {
+      ...opts,
+      forceConstant: k,
+      tolerance: 1e-8,
+      bootstrap: 5,
+      rng: new Rng(2),
+    });
+    const ref = referenceProfile(dw, opts);
+    expect(prof.length).toBe(25);
+    prof.forEach((b, i) => {
+      expect(b.rc).toBeCloseTo(ref[i].rc, 12);
+      expect(Math.abs(b.F - ref[i].F)).toBeLessThan(0.3);
+      expect(b.error).toBeGreaterThan(0);
+    });
+  });
+
+  it('WHAM of a single unbiased window is the plain histogram', () => {
+    const rng = new Rng(3);
+    const rc = new Float64Array(20000).map(() => rng.normal());
+    const prof = wham([{ center: 0, rc }], {
+      forceConstant: 0,
+      temperature: 1,
+      bins: 10,
+      range: [-2, 2],
+      tolerance: 1e-10,
+    });
+    const counts = new Float64Array(10);
+    for (const v of rc) if (v >= -2 && v < 2) counts[Math.floor((v + 2) / 0.4)]++;
+    const F = Array.from(counts, (c) => -Math.log(c));
+    const min = Math.min(...F);
+    prof.forEach((b, i) => expect(b.F).toBeCloseTo(F[i] - min, 8));
+  });
+
+  it('WHAM recovers a known profile from exactly sampled biased windows', () => {
+    // Unbiased density exp(−x²/2)·(flat); window i samples exp(−x²/2 − k/2(x − c)²), a Gaussian.
+    const rng = new Rng(4);
+    const kk = 4;
+    const cs = [-2, -1, 0, 1, 2];
+    const windows = cs.map((c) => {
+      const mean = (kk * c) / (1 + kk);
+      const sd = 1 / Math.sqrt(1 + kk);
+      return { center: c, rc: new Float64Array(40000).map(() => mean + sd * rng.normal()) };
+    });
+    const prof = wham(windows, {
+      forceConstant: kk,
+      temperature: 1,
+      bins: 12,
+      range: [-2.4, 2.4],
+      tolerance: 1e-10,
+    });
+    const min = Math.min(...prof.map((b) => b.F));
+    expect(min).toBe(0);
+    const off = prof.reduce((s, b) => s + b.F - (b.rc * b.rc) / 2, 0) / prof.length;
+    // Bin-centre value vs bin integral differs by ≤ h²/24·F'' ≈ 0.007 here.
+    for (const b of prof) expect(Math.abs(b.F - (b.rc * b.rc) / 2 - off)).toBeLessThan(0.05);
+  });
+});
