@@ -23,7 +23,9 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 
 /** Check the 100-byte header: is it SQLite, and is the file as long as the header says? */
 function checkHeader(path: string): void {
-  const size = statSync(path).size;
+  const st = statSync(path);
+  if (!st.isFile()) throw new ProjectError('not_a_project', `${path} is not a Boltzmann Workbench project (not a file)`);
+  const size = st.size;
   const header = Buffer.alloc(100);
   const fd = openSync(path, 'r');
   let read = 0;
