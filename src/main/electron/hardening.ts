@@ -14,13 +14,13 @@ export interface HardeningOptions {
 
 export function hardenWebContents(contents: Contents, options: HardeningOptions): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) void options.openExternal(url);
+    if (isSafeExternalUrl(url)) void options.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK (https only)
     return { action: 'deny' };
   });
   const blockNavigation = (event: { preventDefault(): void }, url: string) => {
     if (!isAppUrl(url, options.devServerUrl)) {
       event.preventDefault();
-      if (isSafeExternalUrl(url)) void options.openExternal(url);
+      if (isSafeExternalUrl(url)) void options.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK (https only)
     }
   };
   contents.on('will-navigate', blockNavigation);
