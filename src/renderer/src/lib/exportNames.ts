@@ -40,3 +40,8 @@ export const FORMATS_FOR: Record<'profile' | 'histogram' | 'samples' | 'dataset'
   samples: ['xyz', 'pdb', 'npy', 'csv'],
   dataset: ['xyz', 'pdb', 'npy'],
 };
+
+/** The back end answers a bare file name when it wrote nothing (browser mode, no path given). */
+export function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\');
+}

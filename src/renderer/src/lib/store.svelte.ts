@@ -43,6 +43,17 @@ export interface JobState {
   warnings: string[];
 }
 
+export interface ImportOptionsInput {
+  units: 'angstrom' | 'nm' | 'reduced';
+  plane: 'xy' | 'xz' | 'yz';
+  /** Atom selection mapping file atoms onto the system's particles, e.g. "0-37". */
+  atoms: string;
+  scale?: number | null;
+  stride: number;
+  relabel: boolean;
+  allowNonConstantAxis: boolean;
+}
+
 export interface Banner {
   id: number;
   text: string;
@@ -78,6 +89,15 @@ export class Workbench {
   systemPreset: Record<string, string | undefined> = $state({});
 
   datasets: DatasetSummary[] = $state.raw([]);
+  /** Import options shared by drag and drop and the desktop menu's Import (ui.command). */
+  importOptions: ImportOptionsInput = $state({
+    units: 'angstrom',
+    plane: 'xy',
+    atoms: '',
+    stride: 1,
+    relabel: false,
+    allowNonConstantAxis: false,
+  });
   datasetId: string | null = $state(null);
 
   runs: RunSummary[] = $state.raw([]);
@@ -272,6 +292,9 @@ export class Workbench {
       job.warnings = f.warnings ?? [];
       job.message = f.status === 'completed' ? 'done' : f.status;
     }
+    // Show what a data job produced.
+    if (f.status === 'completed' && f.resultId && (f.kind === 'import' || f.kind === 'simulate'))
+      this.datasetId = f.resultId;
   }
 
   #subscribe(client: WorkbenchClient): void {
@@ -293,6 +316,14 @@ export class Workbench {
       this.#waiters.delete(f.jobId);
       void this.refreshProject();
     });
+    client.on('ui.command', (c) => {
+      if (c.command === 'project.opened') void this.reload();
+      else if (c.command === 'export') this.setView('export');
+      else if (c.command === 'import') {
+        this.setView('data');
+        void this.importPaths(c.paths ?? []);
+      }
+    });
     client.on('run.metrics', (m) => {
       this.metrics = { ...this.metrics, [m.runId]: mergeRows(this.metrics[m.runId] ?? [], m.rows) };
       const last = m.rows[m.rows.length - 1];
@@ -304,6 +335,29 @@ export class Workbench {
         );
       }
     });
+  }
+
+  /** The contract's import options from the form: unset fields left out. */
+  contractImportOptions(): MethodInput<'datasets.import'>['options'] {
+    const o = this.importOptions;
+    return {
+      systemId: this.systemId,
+      units: o.units,
+      plane: o.plane,
+      ...(o.atoms.trim() ? { atoms: o.atoms.trim() } : {}),
+      ...(o.scale && o.scale > 0 ? { scale: o.scale } : {}),
+      ...(o.stride > 1 ? { stride: o.stride } : {}),
+      ...(o.relabel ? { relabel: true } : {}),
+      ...(o.allowNonConstantAxis ? { allowNonConstantAxis: true } : {}),
+    };
+  }
+
+  /** Desktop: import files by path (menu Import or a drop on the window). */
+  async importPaths(paths: string[]): Promise<void> {
+    for (const path of paths) {
+      const ref = await this.call('datasets.import', { path, options: this.contractImportOptions() });
+      if (ref) this.trackJob(ref.jobId, 'import', `importing ${path}`);
+    }
   }
 
   // ---- data -----------------------------------------------------------------------------------

@@ -1,0 +1,173 @@
+/**
+ * The user's journey in browser mode, against the real back end: create a project, drop a real
+ * trajectory, simulate double-well data, train, sample at τ, see particles and the free-energy
+ * profile, export fes.dat and CSV and read them back, reload and find the run in the history.
+ * Screenshots of each view go to test-results/e2e/.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.js';
+import { dropFile, screenshotStats, shot, SHOTS_DIR, waitForNumber } from './helpers/page.js';
+import { startWorkbench, type Workbench } from './helpers/server.js';
+
+const TRAJECTORY = resolve('../shared/trajectories/xyz/test_trailing_blank_line.xyz');
+
+describe('browser journey', () => {
+  let wb: Workbench;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    wb = await startWorkbench();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await wb?.close();
+  });
+
+  it('trains, samples, analyses and exports through the UI', async () => {
+    const projectPath = join(wb.dir, 'journey.bgw');
+    await page.goto(wb.server.pageUrl);
+    await page.getByRole('heading', { name: 'Boltzmann Workbench' }).waitFor();
+
+    // Project: create one; it appears in the header and in the recent list.
+    await page.getByTestId('new-path').fill(projectPath);
+    await page.getByTestId('create-project').click();
+    await page.getByTestId('current-project').waitFor();
+    await page.getByTestId('recent-list').getByText(projectPath).waitFor();
+    await shot(page, '1-project');
+
+    // System: the double well's energy along x₁.
+    await page.getByTestId('nav-system').click();
+    await page.getByTestId('system-double-well').click();
+    await waitForNumber(page, '[data-testid="energy-profile"]', 'data-points', 10);
+    await shot(page, '2-system');
+
+    // Data: drop a real XYZ file, atom 0 mapped onto the double well's (x₁, x₂).
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('import-atoms').fill('0');
+    await page.getByLabel('units').selectOption('reduced');
+    await page.getByText('allow 3rd axis to vary').click();
+    await dropFile(page, page.getByTestId('dropzone'), TRAJECTORY);
+    await page
+      .getByTestId('datasets')
+      .getByText('test_trailing_blank_line', { exact: false })
+      .waitFor({ timeout: 60_000 });
+
+    // …and simulate Metropolis data.
+    await page.getByTestId('sim-frames').fill('500');
+    await page.getByTestId('simulate').click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="datasets"] tbody tr').length >= 2,
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    await waitForNumber(page, '[data-testid="rc-histogram"]', 'data-points', 5);
+    await shot(page, '3-data');
+
+    // Train: the smoke-test preset; the loss plot must grow while it runs.
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('spec-preset').selectOption('tiny');
+    await page.getByTestId('apply-preset').click();
+    await page.getByTestId('start-run').click();
+    const first = await waitForNumber(page, '[data-testid="loss-plots"]', 'data-rows', 0, 120_000);
+    const later = await waitForNumber(page, '[data-testid="loss-plots"]', 'data-rows', first, 120_000);
+    expect(later).toBeGreaterThan(first);
+    await page.getByTestId('train-status').getByText('completed').waitFor({ timeout: 150_000 });
+    await waitForNumber(page, '[data-testid="plot-loss"]', 'data-points', 30);
+    await shot(page, '4-train');
+
+    // Sample at τ = 1.5: points drawn, free-energy profile and energy histogram shown.
+    await page.getByTestId('nav-sample').click();
+    await page.getByTestId('sample-tau').fill('1.5');
+    await page.getByTestId('sample-n').fill('2000');
+    await page.getByTestId('sample-go').click();
+    const instances = await waitForNumber(
+      page,
+      '[data-testid="viewer-stats"]',
+      'data-instances',
+      100,
+      120_000,
+    );
+    expect(instances).toBe(1000); // the viewer fetches at most 1000 configurations
+    const calls = await waitForNumber(page, '[data-testid="viewer-stats"]', 'data-calls', 0);
+    expect(calls).toBeLessThanOrEqual(4); // instanced: a handful of draw calls, not one per point
+    await waitForNumber(page, '[data-testid="free-energy"]', 'data-points', 5, 60_000);
+    await waitForNumber(page, '[data-testid="energy-histogram"]', 'data-points', 5);
+    await page.getByTestId('delta-f').waitFor();
+    const pixels = await screenshotStats(
+      page,
+      page.getByTestId('viewer-canvas'),
+      join(SHOTS_DIR, '5-viewer.png'),
+    );
+    expect(pixels.variance).toBeGreaterThan(20);
+    expect(pixels.colours).toBeGreaterThan(10);
+    await shot(page, '5-sample');
+
+    // Export the profile as PLUMED fes.dat (browser mode: a real download) and as CSV written to a
+    // path on the server; read both back.
+    await page.getByTestId('nav-export').click();
+    await page.getByTestId('export-what').selectOption('profile');
+    await page.getByTestId('export-format').selectOption('plumed');
+    await page.getByTestId('export-go').click();
+    await page
+      .getByTestId('export-name')
+      .getByText(/\.dat$/)
+      .waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-download').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.dat$/);
+    const fes = readFileSync((await download.path())!, 'utf8');
+    expect(fes).toMatch(/^#! FIELDS/m);
+    const fesRows = fes.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    expect(fesRows.length).toBeGreaterThan(5);
+    expect(
+      fesRows.every((l) =>
+        l
+          .trim()
+          .split(/\s+/)
+          .every((v) => Number.isFinite(Number(v))),
+      ),
+    ).toBe(true);
+    await expect.poll(() => page.getByTestId('export-preview').textContent()).toContain('#! FIELDS');
+
+    const csvTarget = join(wb.dir, 'exports', 'profile.csv');
+    await page.getByTestId('export-format').selectOption('csv');
+    await page.getByTestId('export-path-input').fill(csvTarget);
+    await page.getByTestId('export-go').click();
+    await expect
+      .poll(async () => (await page.getByTestId('export-path').textContent())?.trim())
+      .toBe(csvTarget);
+    const csv = readFileSync(csvTarget, 'utf8').trim().split('\n');
+    expect(csv[0].split(',').length).toBeGreaterThanOrEqual(2);
+    const values = csv.slice(1).map((l) => l.split(',').map(Number));
+    expect(values.length).toBe(fesRows.length);
+    expect(values.every((r) => r.every((v) => Number.isFinite(v)))).toBe(true);
+    await shot(page, '6-export');
+
+    // Reload: the project, the run and its status come back from the back end.
+    await page.reload();
+    await page.getByTestId('nav-project').click();
+    await page.getByTestId('current-project').waitFor();
+    const history = page.getByTestId('history');
+    await history.locator('li[data-kind="run"]').first().waitFor();
+    await expect
+      .poll(() => history.locator('li[data-kind="run"] [data-testid="run-status"]').first().textContent())
+      .toBe('completed');
+    await history.locator('li[data-kind="dataset"]').first().waitFor();
+    await shot(page, '7-history-after-reload');
+
+    expect(pageErrors).toEqual([]);
+  });
+});
