@@ -61,10 +61,11 @@ function orthogonalRange(system: EnergySystem, grid?: QuadratureGrid): readonly 
 }
 
 /**
- * Density along s, p(s) ∝ ∫ exp(−(u(x(s,t)) − uRef)/τ) dt, at the given s values. uRef keeps the
- * exponent bounded; the common factor cancels in every ratio.
+ * Log density along s, ln p(s) = ln ∫ exp(−u(x(s,t))/τ) dt + const (midpoint rule in t; the
+ * integrand decays smoothly, so the rule converges fast). Rows are reduced one at a time in log
+ * space: no overflow, and memory stays O(points along t).
  */
-function marginal(
+function logMarginal(
   system: EnergySystem,
   s: Float64Array,
   temperature: number,
@@ -78,8 +79,7 @@ function marginal(
   const nt = grid?.orthogonalPoints ?? 1500;
   const dt = (t1 - t0) / nt;
   const x = new Float64Array(2 * nt);
-  const logRows: Float64Array[] = [];
-  let uMin = Infinity;
+  const logP = new Float64Array(s.length);
   for (let i = 0; i < s.length; i++) {
     const base0 = ((s[i] - c0) * a[0]) / norm2;
     const base1 = ((s[i] - c0) * a[1]) / norm2;
@@ -89,17 +89,38 @@ function marginal(
       x[2 * j + 1] = base1 + t * b[1];
     }
     const u = system.energy(x, nt);
+    let uMin = Infinity;
     for (let j = 0; j < nt; j++) if (u[j] < uMin) uMin = u[j];
-    logRows.push(u);
-  }
-  const p = new Float64Array(s.length);
-  for (let i = 0; i < s.length; i++) {
     let sum = 0;
-    const u = logRows[i];
     for (let j = 0; j < nt; j++) sum += Math.exp(-(u[j] - uMin) / temperature);
-    p[i] = sum * dt;
+    logP[i] = -uMin / temperature + Math.log(sum * dt);
   }
-  return p;
+  return logP;
+}
+
+/** Gauss–Legendre nodes and weights on [lo, hi] split into `panels` panels. */
+function glPanels(lo: number, hi: number, panels: number): { s: Float64Array; w: Float64Array } {
+  const nodes = GL_NODES.length;
+  const h = (hi - lo) / panels;
+  const s = new Float64Array(panels * nodes);
+  const w = new Float64Array(panels * nodes);
+  for (let q = 0; q < panels; q++) {
+    for (let g = 0; g < nodes; g++) {
+      s[q * nodes + g] = lo + (q + 0.5 + 0.5 * GL_NODES[g]) * h;
+      w[q * nodes + g] = 0.5 * h * GL_WEIGHTS[g];
+    }
+  }
+  return { s, w };
+}
+
+/** ln Σ w_i exp(logP_i) over a slice. */
+function logIntegral(logP: Float64Array, w: Float64Array, from: number, to: number): number {
+  let max = -Infinity;
+  for (let i = from; i < to; i++) if (logP[i] > max) max = logP[i];
+  if (max === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += w[i] * Math.exp(logP[i] - max);
+  return max + Math.log(sum);
 }
 
 /**
@@ -113,24 +134,14 @@ export function referenceProfile(
   const { temperature, bins } = opts;
   const [lo, hi] = opts.range;
   const intervals = opts.grid?.subPoints ?? 4;
-  const nodes = GL_NODES.length;
-  const sub = intervals * nodes;
+  const sub = intervals * GL_NODES.length;
   const width = (hi - lo) / bins;
-  const h = width / intervals;
-  const s = new Float64Array(bins * sub);
-  for (let k = 0; k < bins; k++) {
-    for (let q = 0; q < intervals; q++) {
-      for (let g = 0; g < nodes; g++)
-        s[k * sub + q * nodes + g] = lo + k * width + (q + 0.5 + 0.5 * GL_NODES[g]) * h;
-    }
-  }
-  const p = marginal(system, s, temperature, opts.grid);
+  const { s, w } = glPanels(lo, hi, bins * intervals);
+  const logP = logMarginal(system, s, temperature, opts.grid);
   const F = new Float64Array(bins);
   let min = Infinity;
   for (let k = 0; k < bins; k++) {
-    let mass = 0;
-    for (let m = 0; m < sub; m++) mass += GL_WEIGHTS[m % nodes] * p[k * sub + m];
-    F[k] = -temperature * Math.log(mass);
+    F[k] = -temperature * logIntegral(logP, w, k * sub, (k + 1) * sub);
     if (F[k] < min) min = F[k];
   }
   const out: ProfileBin[] = [];
@@ -144,18 +155,24 @@ export function referenceProfile(
 export function referenceDeltaF(system: EnergySystem, temperature: number, grid?: QuadratureGrid): number {
   const range = FULL_RC[system.id];
   if (!range) throw new Error(`No quadrature range for "${system.id}"`);
-  const ns = 8000;
-  const ds = (range[1] - range[0]) / ns;
-  const s = new Float64Array(ns);
-  for (let i = 0; i < ns; i++) s[i] = range[0] + (i + 0.5) * ds;
-  const p = marginal(system, s, temperature, grid);
-  let p0 = 0;
-  let p1 = 0;
-  for (let i = 0; i < ns; i++) {
-    if (inState(s[i], system.states[0])) p0 += p[i];
-    else if (inState(s[i], system.states[1])) p1 += p[i];
+  // Panels end exactly on the state boundaries so each state is integrated without a cut panel.
+  const cuts = new Set<number>([range[0], range[1]]);
+  for (const st of system.states) {
+    for (const v of [st.min, st.max]) if (v !== undefined && v > range[0] && v < range[1]) cuts.add(v);
   }
-  return -temperature * Math.log(p1 / p0);
+  const edges = [...cuts].sort((p, q) => p - q);
+  const logMass = [-Infinity, -Infinity];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const [lo, hi] = [edges[i], edges[i + 1]];
+    const mid = 0.5 * (lo + hi);
+    const state = inState(mid, system.states[0]) ? 0 : inState(mid, system.states[1]) ? 1 : -1;
+    if (state < 0) continue;
+    const { s, w } = glPanels(lo, hi, Math.max(8, Math.ceil((hi - lo) / 0.02)));
+    const l = logIntegral(logMarginal(system, s, temperature, grid), w, 0, s.length);
+    const m = Math.max(logMass[state], l);
+    logMass[state] = m === -Infinity ? m : m + Math.log(Math.exp(logMass[state] - m) + Math.exp(l - m));
+  }
+  return -temperature * (logMass[1] - logMass[0]);
 }
 
 /** Reference free energy at arbitrary rc points (for plots), shifted so its minimum is 0. */
@@ -165,11 +182,11 @@ export function referenceCurve(
   temperature: number,
   grid?: QuadratureGrid,
 ): Float64Array {
-  const p = marginal(system, rc, temperature, grid);
+  const logP = logMarginal(system, rc, temperature, grid);
   const F = new Float64Array(rc.length);
   let min = Infinity;
   for (let i = 0; i < rc.length; i++) {
-    F[i] = -temperature * Math.log(p[i]);
+    F[i] = -temperature * logP[i];
     if (F[i] < min) min = F[i];
   }
   for (let i = 0; i < rc.length; i++) F[i] -= min;
