@@ -5,7 +5,12 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ContractError, EventName, WorkbenchClient } from '../shared/contract.js';
-import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL, METHOD_NAME_PATTERN, type Envelope } from '../shared/transport/protocol.js';
+import {
+  IPC_CALL_PREFIX,
+  IPC_EVENT_CHANNEL,
+  METHOD_NAME_PATTERN,
+  type Envelope,
+} from '../shared/transport/protocol.js';
 
 type Handler = (payload: unknown) => void;
 const handlers = new Map<string, Set<Handler>>();

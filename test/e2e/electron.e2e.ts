@@ -44,29 +44,47 @@ describe('desktop app (Electron)', () => {
       });
       try {
         const page = await app.firstWindow();
-      await page.waitForLoadState('domcontentloaded');
-      expect(page.url()).toMatch(/^app:\/\/renderer\//);
-      type Bridge = { call(m: string, i: object): Promise<unknown>; on: unknown };
-      type PageGlobals = { workbench: Bridge; process?: unknown; require?: unknown; location: { href: string }; open(url: string): unknown };
-      const bridge = await page.evaluate(() => {
-        const g = globalThis as unknown as PageGlobals;
-        return { keys: Object.keys(g.workbench).sort(), node: typeof g.process, require: typeof g.require };
-      });
-      expect(bridge).toEqual({ keys: ['call', 'on'], node: 'undefined', require: 'undefined' });
-      const info = (await page.evaluate(() => (globalThis as unknown as PageGlobals).workbench.call('app.info', {}))) as { transport: string };
-      expect(info.transport).toBe('ipc');
-      const rejected = await page.evaluate(() =>
-        (globalThis as unknown as PageGlobals).workbench.call('samples.create', { runId: '', temperature: -1, n: 0 }).then(
-          () => null,
-          (e: { code: string }) => e.code,
-        ),
-      );
-      expect(rejected).toBe('invalid_request');
-      const csp = await page.evaluate(async () => (await fetch((globalThis as unknown as PageGlobals).location.href)).headers.get('content-security-policy'));
-      expect(csp).toMatch(/default-src 'self'/);
-      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).open('https://example.com') === null)).toBe(true);
-      expect(app.windows()).toHaveLength(1);
-    } finally {
+        await page.waitForLoadState('domcontentloaded');
+        expect(page.url()).toMatch(/^app:\/\/renderer\//);
+        type Bridge = { call(m: string, i: object): Promise<unknown>; on: unknown };
+        type PageGlobals = {
+          workbench: Bridge;
+          process?: unknown;
+          require?: unknown;
+          location: { href: string };
+          open(url: string): unknown;
+        };
+        const bridge = await page.evaluate(() => {
+          const g = globalThis as unknown as PageGlobals;
+          return { keys: Object.keys(g.workbench).sort(), node: typeof g.process, require: typeof g.require };
+        });
+        expect(bridge).toEqual({ keys: ['call', 'on'], node: 'undefined', require: 'undefined' });
+        const info = (await page.evaluate(() =>
+          (globalThis as unknown as PageGlobals).workbench.call('app.info', {}),
+        )) as { transport: string };
+        expect(info.transport).toBe('ipc');
+        const rejected = await page.evaluate(() =>
+          (globalThis as unknown as PageGlobals).workbench
+            .call('samples.create', { runId: '', temperature: -1, n: 0 })
+            .then(
+              () => null,
+              (e: { code: string }) => e.code,
+            ),
+        );
+        expect(rejected).toBe('invalid_request');
+        const csp = await page.evaluate(async () =>
+          (await fetch((globalThis as unknown as PageGlobals).location.href)).headers.get(
+            'content-security-policy',
+          ),
+        );
+        expect(csp).toMatch(/default-src 'self'/);
+        expect(
+          await page.evaluate(
+            () => (globalThis as unknown as PageGlobals).open('https://example.com') === null,
+          ),
+        ).toBe(true);
+        expect(app.windows()).toHaveLength(1);
+      } finally {
         await app.close();
         await rm(userData, { recursive: true, force: true });
       }

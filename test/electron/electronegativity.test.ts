@@ -33,7 +33,10 @@ const ELECTRON_VERSION = (require('electron/package.json') as { version: string 
 
 async function scan(input: string): Promise<Report> {
   // Its i18n and release lookups print to the console when offline; keep the test output clean.
-  const quiet = [vi.spyOn(console, 'log').mockImplementation(() => {}), vi.spyOn(console, 'warn').mockImplementation(() => {})];
+  const quiet = [
+    vi.spyOn(console, 'log').mockImplementation(() => {}),
+    vi.spyOn(console, 'warn').mockImplementation(() => {}),
+  ];
   try {
     return await run({
       input,
@@ -52,8 +55,10 @@ async function scan(input: string): Promise<Report> {
   }
 }
 
-const serious = (r: Report) => r.issues.filter((i) => i.severity.name === 'HIGH' || i.severity.name === 'MEDIUM');
-const describeIssue = (i: Issue) => `${i.id} ${i.severity.name}/${i.confidence.name} ${i.file}:${i.location.line}`;
+const serious = (r: Report) =>
+  r.issues.filter((i) => i.severity.name === 'HIGH' || i.severity.name === 'MEDIUM');
+const describeIssue = (i: Issue) =>
+  `${i.id} ${i.severity.name}/${i.confidence.name} ${i.file}:${i.location.line}`;
 
 let work: string;
 beforeAll(async () => {
@@ -81,9 +86,11 @@ describe('electronegativity', () => {
     await writeFile(
       join(bad, 'main.js'),
       "const { BrowserWindow } = require('electron');\n" +
-        "new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false, webSecurity: false } });\n",
+        'new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false, webSecurity: false } });\n',
     );
     const ids = serious(await scan(bad)).map((i) => i.id);
-    expect(ids).toEqual(expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK']),
+    );
   });
 });

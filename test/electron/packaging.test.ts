@@ -25,8 +25,12 @@ const config = load(readFileSync('electron-builder.yml', 'utf8')) as Config;
 
 describe('electron-builder.yml', () => {
   it('passes electron-builder’s configuration schema', async () => {
-    await expect(validateConfiguration(structuredClone(config), new DebugLogger(false))).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...structuredClone(config), notAnOption: 1 }, new DebugLogger(false))).rejects.toThrow(/notAnOption/);
+    await expect(
+      validateConfiguration(structuredClone(config), new DebugLogger(false)),
+    ).resolves.toBeUndefined();
+    await expect(
+      validateConfiguration({ ...structuredClone(config), notAnOption: 1 }, new DebugLogger(false)),
+    ).rejects.toThrow(/notAnOption/);
   });
 
   it('builds AppImage, deb, dmg and nsis from out/** with the icon from resources/', () => {
@@ -36,15 +40,23 @@ describe('electron-builder.yml', () => {
     expect(config.mac.target).toEqual(['dmg']);
     expect(config.win.target).toEqual(['nsis']);
     expect(config.linux.icon).toBe('resources/icon.png');
-    expect(config.files.filter((f) => !f.startsWith('!'))).toEqual(expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**']));
+    expect(config.files.filter((f) => !f.startsWith('!'))).toEqual(
+      expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**']),
+    );
     expect(config.files).toEqual(expect.arrayContaining(['!src/**', '!test/**']));
     expect(config.files.some((f) => /^src|^test/.test(f))).toBe(false);
   });
 
   it('unpacks native modules and wasm and rebuilds natives for Electron only at packaging time', () => {
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/*.node']));
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/*.node']),
+    );
     expect(config.asarUnpack.some((p) => p.includes('tfjs-backend-wasm') && p.endsWith('.wasm'))).toBe(true);
     expect(config.npmRebuild).toBe(true);
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+    });
   });
 });

@@ -10,7 +10,12 @@ import { createAppProtocolHandler } from '../../src/main/electron/appProtocol.js
 import { createBeforeDispatch, createMenuActions } from '../../src/main/electron/commands.js';
 import type { Dialogs } from '../../src/main/electron/dialogs.js';
 import { denyAllPermissions, hardenWebContents } from '../../src/main/electron/hardening.js';
-import { forwardEvents, ipcChannel, type IpcMainLike, registerIpcHandlers } from '../../src/main/electron/ipc.js';
+import {
+  forwardEvents,
+  ipcChannel,
+  type IpcMainLike,
+  registerIpcHandlers,
+} from '../../src/main/electron/ipc.js';
 import { PAPER_URL, buildMenuTemplate, type MenuActions } from '../../src/main/electron/menu.js';
 import { isAppUrl, isSafeExternalUrl } from '../../src/main/electron/origins.js';
 import { createWindowOptions } from '../../src/main/electron/windowOptions.js';
@@ -27,7 +32,11 @@ function fakeIpcMain() {
     },
     removeHandler: (channel) => void handlers.delete(channel),
   };
-  const invoke = async (channel: string, payload: unknown, url = 'app://renderer/index.html'): Promise<Envelope> => {
+  const invoke = async (
+    channel: string,
+    payload: unknown,
+    url = 'app://renderer/index.html',
+  ): Promise<Envelope> => {
     const h = handlers.get(channel);
     if (!h) throw new Error(`No handler registered for '${channel}'`);
     return h({ senderFrame: { url } } as Parameters<Listener>[0], payload);
@@ -58,9 +67,13 @@ describe('IPC handler registration', () => {
   it('registers exactly one handle channel per contract method and removes them again', () => {
     const { ipc, handlers } = fakeIpcMain();
     const hub = createEventHub();
-    const unregister = registerIpcHandlers(ipc, createDispatcher(createFakeBackend(hub).services, { transport: 'ipc' }), {
-      isTrustedSender: (u) => isAppUrl(u),
-    });
+    const unregister = registerIpcHandlers(
+      ipc,
+      createDispatcher(createFakeBackend(hub).services, { transport: 'ipc' }),
+      {
+        isTrustedSender: (u) => isAppUrl(u),
+      },
+    );
     expect([...handlers.keys()].sort()).toEqual(Object.keys(methods).map(ipcChannel).sort());
     unregister();
     expect(handlers.size).toBe(0);
@@ -69,8 +82,13 @@ describe('IPC handler registration', () => {
   it('answers through the dispatcher: results, validation errors and unknown channels', async () => {
     const { ipc, invoke } = fakeIpcMain();
     const hub = createEventHub();
-    registerIpcHandlers(ipc, createDispatcher(createFakeBackend(hub).services, { transport: 'ipc' }), { isTrustedSender: (u) => isAppUrl(u) });
-    expect(await invoke('bgw:call:app.info', {})).toEqual({ ok: true, result: { version: '0.1.0-test', backend: 'fake', transport: 'ipc' } });
+    registerIpcHandlers(ipc, createDispatcher(createFakeBackend(hub).services, { transport: 'ipc' }), {
+      isTrustedSender: (u) => isAppUrl(u),
+    });
+    expect(await invoke('bgw:call:app.info', {})).toEqual({
+      ok: true,
+      result: { version: '0.1.0-test', backend: 'fake', transport: 'ipc' },
+    });
     const bad = await invoke('bgw:call:samples.create', { runId: 'r', temperature: 1, n: -3 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request', details: [{ path: ['n'] }] } });
     await expect(invoke('bgw:call:shell.exec', {})).rejects.toThrow(/No handler/);
@@ -82,7 +100,10 @@ describe('IPC handler registration', () => {
     const backend = createFakeBackend(hub);
     registerIpcHandlers(ipc, createDispatcher(backend.services), { isTrustedSender: (u) => isAppUrl(u) });
     for (const url of ['https://evil.example/', 'file:///etc/passwd', '', 'app://other/index.html']) {
-      expect(await invoke('bgw:call:app.info', {}, url)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+      expect(await invoke('bgw:call:app.info', {}, url)).toMatchObject({
+        ok: false,
+        error: { code: 'unauthorized' },
+      });
     }
     expect(backend.calls).toHaveLength(0);
   });
@@ -92,18 +113,27 @@ describe('IPC handler registration', () => {
       newProjectPath: async () => undefined,
       openProjectPath: async () => undefined,
       trajectoryPaths: async () => [],
-      exportPath: vi.fn(async (_format: string, name: string) => (name.startsWith('profile') ? `/home/u/${name}` : undefined)),
+      exportPath: vi.fn(async (_format: string, name: string) =>
+        name.startsWith('profile') ? `/home/u/${name}` : undefined,
+      ),
     };
     const before = createBeforeDispatch(dialogs);
     expect(await before('export.write', { what: 'profile', id: 'abcdef123456', format: 'plumed' })).toEqual({
-      payload: { what: 'profile', id: 'abcdef123456', format: 'plumed', path: '/home/u/profile-abcdef12.dat' },
+      payload: {
+        what: 'profile',
+        id: 'abcdef123456',
+        format: 'plumed',
+        path: '/home/u/profile-abcdef12.dat',
+      },
     });
     expect(await before('export.write', { what: 'samples', id: 's', format: 'xyz' })).toEqual({
       reply: { ok: false, error: { code: 'cancelled', message: 'export cancelled' } },
     });
-    expect(await before('export.write', { what: 'samples', id: 's', format: 'xyz', path: '/x.xyz' })).toEqual({
-      payload: { what: 'samples', id: 's', format: 'xyz', path: '/x.xyz' },
-    });
+    expect(await before('export.write', { what: 'samples', id: 's', format: 'xyz', path: '/x.xyz' })).toEqual(
+      {
+        payload: { what: 'samples', id: 's', format: 'xyz', path: '/x.xyz' },
+      },
+    );
     expect(await before('app.info', {})).toEqual({ payload: {} });
     expect(dialogs.exportPath).toHaveBeenCalledTimes(2);
   });
@@ -112,10 +142,21 @@ describe('IPC handler registration', () => {
     const hub = createEventHub();
     const sent: unknown[] = [];
     let destroyed = false;
-    const contents = { send: (channel: string, message: unknown) => sent.push([channel, message]), isDestroyed: () => destroyed };
+    const contents = {
+      send: (channel: string, message: unknown) => sent.push([channel, message]),
+      isDestroyed: () => destroyed,
+    };
     forwardEvents(hub, () => contents);
     hub.emit('job.progress', { jobId: 'j', kind: 'training', fraction: 0.25, message: 'stage 1' });
-    expect(sent).toEqual([[IPC_EVENT_CHANNEL, { event: 'job.progress', payload: { jobId: 'j', kind: 'training', fraction: 0.25, message: 'stage 1' } }]]);
+    expect(sent).toEqual([
+      [
+        IPC_EVENT_CHANNEL,
+        {
+          event: 'job.progress',
+          payload: { jobId: 'j', kind: 'training', fraction: 0.25, message: 'stage 1' },
+        },
+      ],
+    ]);
     destroyed = true;
     hub.emit('job.progress', { jobId: 'j', kind: 'training', fraction: 0.5, message: 'stage 1' });
     expect(sent).toHaveLength(1);
@@ -177,7 +218,8 @@ describe('navigation, new windows and permissions', () => {
       setDevicePermissionHandler: (h: typeof device) => (device = h),
     } as never);
     const answers: boolean[] = [];
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) request!(null, p, (ok) => answers.push(ok));
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal'])
+      request!(null, p, (ok) => answers.push(ok));
     expect(answers).toEqual([false, false, false, false, false]);
     expect(check!()).toBe(false);
     expect(device!()).toBe(false);
@@ -218,7 +260,8 @@ describe('application menu', () => {
     }) as never;
   type Item = { label?: string; role?: string; submenu?: Item[]; click?: () => void; enabled?: boolean };
   const flat = (items: Item[]): Item[] => items.flatMap((i) => [i, ...flat(i.submenu ?? [])]);
-  const find = (items: Item[], label: string): Item | undefined => flat(items).find((i) => i.label?.startsWith(label));
+  const find = (items: Item[], label: string): Item | undefined =>
+    flat(items).find((i) => i.label?.startsWith(label));
 
   it('has File (New/Open/Recent/Import/Export) and Help with the paper link', () => {
     const a = actions();

@@ -17,13 +17,19 @@ describe('createDispatcher', () => {
     const r = await dispatch('systems.energyProfile', { systemId: 'double-well' });
     expect(r.ok).toBe(true);
     if (r.ok) expect((r.result as unknown[]).length).toBe(200); // points default
-    expect(backend.calls[0]).toEqual({ method: 'systems.energyProfile', input: { systemId: 'double-well', params: {}, points: 200 } });
+    expect(backend.calls[0]).toEqual({
+      method: 'systems.energyProfile',
+      input: { systemId: 'double-well', params: {}, points: 200 },
+    });
   });
 
   it('rejects an unknown method without calling anything', async () => {
     const { dispatch, backend } = setup();
     const r = await dispatch('project.destroyEverything', {});
-    expect(r).toEqual({ ok: false, error: { code: 'unknown_method', message: expect.stringContaining('project.destroyEverything') } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'unknown_method', message: expect.stringContaining('project.destroyEverything') },
+    });
     expect(await dispatch('__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(await dispatch('toString', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(backend.calls).toHaveLength(0);
@@ -51,15 +57,30 @@ describe('createDispatcher', () => {
     const r = await dispatch('runs.list', {});
     expect(log).toHaveBeenCalledOnce();
     log.mockRestore();
-    expect(r).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringContaining('invalid response') } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'failed', message: expect.stringContaining('invalid response') },
+    });
   });
 
   it('maps thrown errors: CancellationError → cancelled, coded errors keep their code, anything else → failed', async () => {
     const { dispatch } = setup();
-    expect(await dispatch('runs.cancel', { runId: 'r1' })).toEqual({ ok: false, error: { code: 'cancelled', message: 'job was cancelled' } });
-    expect(await dispatch('runs.get', { runId: 'nope' })).toEqual({ ok: false, error: { code: 'not_found', message: 'no run nope' } });
-    expect(await dispatch('jobs.cancel', { jobId: 'j' })).toEqual({ ok: false, error: { code: 'failed', message: 'a string, not an Error' } });
-    expect(await dispatch('datasets.list', {})).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringContaining('not implemented') } });
+    expect(await dispatch('runs.cancel', { runId: 'r1' })).toEqual({
+      ok: false,
+      error: { code: 'cancelled', message: 'job was cancelled' },
+    });
+    expect(await dispatch('runs.get', { runId: 'nope' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'no run nope' },
+    });
+    expect(await dispatch('jobs.cancel', { jobId: 'j' })).toEqual({
+      ok: false,
+      error: { code: 'failed', message: 'a string, not an Error' },
+    });
+    expect(await dispatch('datasets.list', {})).toMatchObject({
+      ok: false,
+      error: { code: 'failed', message: expect.stringContaining('not implemented') },
+    });
     expect(errorFromThrown(null)).toEqual({ code: 'failed', message: 'null' });
   });
 
@@ -82,7 +103,9 @@ describe('createDirectClient', () => {
     });
     expect((await client.call('app.info', {})).transport).toBe('direct');
     const progress: number[] = [];
-    const finished = new Promise<string | null>((resolve) => client.on('job.finished', (e) => resolve(e.resultId)));
+    const finished = new Promise<string | null>((resolve) =>
+      client.on('job.finished', (e) => resolve(e.resultId)),
+    );
     const off = client.on('job.progress', (e) => progress.push(e.fraction));
     const { jobId } = await client.call('samples.create', { runId: 'r1', temperature: 1, n: 10 });
     expect(jobId).toBe('job-r1-10');
@@ -96,7 +119,9 @@ describe('createDirectClient', () => {
   it('rejects with ContractCallError carrying code and details', async () => {
     const hub = createEventHub();
     const client = createDirectClient(createFakeBackend(hub), hub);
-    const err = await client.call('samples.create', { runId: '', temperature: 1, n: 1 }).catch((e: unknown) => e);
+    const err = await client
+      .call('samples.create', { runId: '', temperature: 1, n: 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ContractCallError);
     expect(err).toMatchObject({ code: 'invalid_request', details: [{ path: ['runId'] }] });
   });
@@ -110,7 +135,14 @@ describe('createDirectClient', () => {
     expect(log).toHaveBeenCalledOnce();
     log.mockRestore();
     expect(seen).toEqual([]);
-    hub.emit('job.finished', { jobId: 'j', kind: 'import', status: 'failed', resultId: null, error: 'bad file', warnings: [] });
+    hub.emit('job.finished', {
+      jobId: 'j',
+      kind: 'import',
+      status: 'failed',
+      resultId: null,
+      error: 'bad file',
+      warnings: [],
+    });
     expect(seen).toHaveLength(1);
   });
 });

@@ -22,7 +22,14 @@ export function createFakeBackend(sink: EventHub, overrides: Partial<ServiceTabl
       // Events after the reply, as a real job would emit them from a worker.
       setTimeout(() => {
         sink.emit('job.progress', { jobId, kind: 'sampling', fraction: 0.5, message: 'half' });
-        sink.emit('job.finished', { jobId, kind: 'sampling', status: 'completed', resultId: 'ss-1', error: null, warnings: [] });
+        sink.emit('job.finished', {
+          jobId,
+          kind: 'sampling',
+          status: 'completed',
+          resultId: 'ss-1',
+          error: null,
+          warnings: [],
+        });
       }, 5);
       return { jobId };
     },
@@ -33,7 +40,8 @@ export function createFakeBackend(sink: EventHub, overrides: Partial<ServiceTabl
       throw Object.assign(new Error(`no run ${runId}`), { code: 'not_found' });
     },
     'runs.list': async () => [{ id: 'r1' }] as never, // breaks the output schema on purpose
-    'systems.energyProfile': async ({ points }) => Array.from({ length: points }, (_, i) => ({ rc: i, energy: i * i })),
+    'systems.energyProfile': async ({ points }) =>
+      Array.from({ length: points }, (_, i) => ({ rc: i, energy: i * i })),
     'jobs.cancel': async () => {
       throw 'a string, not an Error';
     },

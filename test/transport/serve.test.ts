@@ -41,19 +41,26 @@ function http(
   opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: server.port, path, method: opts.method ?? 'GET', headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
 }
 
 /** Status of a WebSocket handshake: 101 when accepted, else the HTTP status the server refused with. */
-function wsHandshake(url: string, protocols: string[], headers: Record<string, string> = {}): Promise<number> {
+function wsHandshake(
+  url: string,
+  protocols: string[],
+  headers: Record<string, string> = {},
+): Promise<number> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, protocols, { headers });
     ws.on('open', () => {
@@ -71,15 +78,30 @@ describe('bgw serve', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
     expect(server.pageUrl).toBe(`${server.url}?token=${server.token}`);
     expect(server.token).toMatch(/^[0-9a-f]{64}$/);
-    await expect(startServer({ backend: fake, host: '0.0.0.0', log: () => {} })).rejects.toThrow(/allow-remote/);
+    await expect(startServer({ backend: fake, host: '0.0.0.0', log: () => {} })).rejects.toThrow(
+      /allow-remote/,
+    );
   });
 
   it('warns loudly when remote access is enabled', async () => {
     const lines: string[] = [];
-    const remote = await startServer({ backend: fake, host: '0.0.0.0', allowRemote: true, rendererDir, log: (l) => lines.push(l) });
+    const remote = await startServer({
+      backend: fake,
+      host: '0.0.0.0',
+      allowRemote: true,
+      rendererDir,
+      log: (l) => lines.push(l),
+    });
     try {
       expect(lines.join('\n')).toMatch(/WARNING/);
-      expect((await fetch(`${remote.url}api/call/app.info`, { method: 'POST', headers: { 'x-bgw-token': remote.token } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${remote.url}api/call/app.info`, {
+            method: 'POST',
+            headers: { 'x-bgw-token': remote.token },
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await remote.close();
     }
@@ -103,31 +125,57 @@ describe('bgw serve', () => {
   });
 
   it('HTTP API: no token → 401, wrong token → 403, right token → result', async () => {
-    const call = (headers: Record<string, string>, path = '/api/call/app.info') => http(path, { method: 'POST', headers, body: '{}' });
+    const call = (headers: Record<string, string>, path = '/api/call/app.info') =>
+      http(path, { method: 'POST', headers, body: '{}' });
     expect((await call({})).status).toBe(401);
     expect((await call({ 'x-bgw-token': 'f'.repeat(64) })).status).toBe(403);
     expect((await call({ authorization: 'Bearer nope' })).status).toBe(403);
     expect((await http(`/api/call/app.info?token=${'0'.repeat(63)}`, { method: 'POST' })).status).toBe(403);
     const ok = await call({ 'x-bgw-token': server.token });
     expect(ok.status).toBe(200);
-    expect(JSON.parse(ok.body)).toEqual({ ok: true, result: { version: '0.1.0-test', backend: 'fake', transport: 'http' } });
+    expect(JSON.parse(ok.body)).toEqual({
+      ok: true,
+      result: { version: '0.1.0-test', backend: 'fake', transport: 'http' },
+    });
     expect((await call({ authorization: `Bearer ${server.token}` })).status).toBe(200);
     const bad = await call({ 'x-bgw-token': server.token }, '/api/call/nope.nope');
     expect(bad.status).toBe(404);
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
-    const invalid = await http('/api/call/samples.create', { method: 'POST', headers: { 'x-bgw-token': server.token }, body: '{"runId":"r"}' });
+    const invalid = await http('/api/call/samples.create', {
+      method: 'POST',
+      headers: { 'x-bgw-token': server.token },
+      body: '{"runId":"r"}',
+    });
     expect(invalid.status).toBe(400);
     expect(JSON.parse(invalid.body).error.code).toBe('invalid_request');
-    expect((await http('/api/call/app.info', { method: 'POST', headers: { 'x-bgw-token': server.token }, body: '{not json' })).status).toBe(400);
+    expect(
+      (
+        await http('/api/call/app.info', {
+          method: 'POST',
+          headers: { 'x-bgw-token': server.token },
+          body: '{not json',
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('refuses foreign Host and Origin headers (DNS rebinding)', async () => {
     const h = { 'x-bgw-token': server.token };
-    expect((await http('/api/call/app.info', { method: 'POST', headers: { ...h, host: 'evil.example:80' } })).status).toBe(403);
+    expect(
+      (await http('/api/call/app.info', { method: 'POST', headers: { ...h, host: 'evil.example:80' } }))
+        .status,
+    ).toBe(403);
     expect((await http('/', { headers: { host: 'evil.example' } })).status).toBe(403);
-    expect((await http('/api/call/app.info', { method: 'POST', headers: { ...h, origin: 'http://evil.example' } })).status).toBe(403);
+    expect(
+      (await http('/api/call/app.info', { method: 'POST', headers: { ...h, origin: 'http://evil.example' } }))
+        .status,
+    ).toBe(403);
     const wsUrl = `ws://127.0.0.1:${server.port}/ws`;
-    expect(await wsHandshake(wsUrl, [WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX + server.token], { origin: 'http://evil.example' })).toBe(403);
+    expect(
+      await wsHandshake(wsUrl, [WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX + server.token], {
+        origin: 'http://evil.example',
+      }),
+    ).toBe(403);
   });
 
   it('WebSocket: no token → 401, wrong token → 403, right token (subprotocol or query) → open', async () => {
@@ -137,8 +185,12 @@ describe('bgw serve', () => {
     expect(await wsHandshake(`${wsUrl}?token=wrong`, [WS_PROTOCOL])).toBe(403);
     expect(await wsHandshake(wsUrl, [WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX + server.token])).toBe(101);
     expect(await wsHandshake(`${wsUrl}?token=${server.token}`, [WS_PROTOCOL])).toBe(101);
-    expect(await wsHandshake(`ws://127.0.0.1:${server.port}/other?token=${server.token}`, [WS_PROTOCOL])).toBe(404);
-    await expect(connectWebSocketClient(server.url, 'wrong', { WebSocketImpl: WS })).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(
+      await wsHandshake(`ws://127.0.0.1:${server.port}/other?token=${server.token}`, [WS_PROTOCOL]),
+    ).toBe(404);
+    await expect(connectWebSocketClient(server.url, 'wrong', { WebSocketImpl: WS })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
   });
 
   it('WebSocket client: round trips, typed errors, and events pushed to every socket', async () => {
@@ -146,11 +198,21 @@ describe('bgw serve', () => {
     const b = await connectWebSocketClient(server.url, server.token, { WebSocketImpl: WS });
     try {
       expect(server.clientCount()).toBe(2);
-      expect(await a.call('app.info', {})).toEqual({ version: '0.1.0-test', backend: 'fake', transport: 'websocket' });
+      expect(await a.call('app.info', {})).toEqual({
+        version: '0.1.0-test',
+        backend: 'fake',
+        transport: 'websocket',
+      });
       const profile = await a.call('systems.energyProfile', { systemId: 'dw', points: 3 });
-      expect(profile).toEqual([{ rc: 0, energy: 0 }, { rc: 1, energy: 1 }, { rc: 2, energy: 4 }]);
+      expect(profile).toEqual([
+        { rc: 0, energy: 0 },
+        { rc: 1, energy: 1 },
+        { rc: 2, energy: 4 },
+      ]);
 
-      const err = await a.call('samples.create', { runId: 'r1', temperature: 0, n: 1 }).catch((e: unknown) => e);
+      const err = await a
+        .call('samples.create', { runId: 'r1', temperature: 0, n: 1 })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ContractCallError);
       expect(err).toMatchObject({ code: 'invalid_request', details: [{ path: ['temperature'] }] });
       await expect(a.call('nope.nope' as 'app.info', {})).rejects.toMatchObject({ code: 'unknown_method' });
@@ -188,18 +250,27 @@ describe('bgw serve', () => {
     });
     expect(code).toBe(1003);
     const hang = new Promise<never>(() => {});
-    const slow = await startServer({ backend: createFakeBackend(server.events, { 'app.info': () => hang }), rendererDir, log: () => {} });
+    const slow = await startServer({
+      backend: createFakeBackend(server.events, { 'app.info': () => hang }),
+      rendererDir,
+      log: () => {},
+    });
     const s = await connectWebSocketClient(slow.url, slow.token, { WebSocketImpl: WS });
     const pending = s.call('app.info', {});
     await new Promise((r) => setTimeout(r, 20));
     await slow.close();
-    await expect(pending).rejects.toMatchObject({ code: 'failed', message: expect.stringContaining('connection closed') });
+    await expect(pending).rejects.toMatchObject({
+      code: 'failed',
+      message: expect.stringContaining('connection closed'),
+    });
     c.close();
   });
 
   it('streams uploads to a private temp file and needs the token', async () => {
     const bytes = new Uint8Array(300_000).map((_, i) => i % 251);
-    await expect(uploadFile(server.url, 'wrong', 'x.xyz', bytes.buffer)).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(uploadFile(server.url, 'wrong', 'x.xyz', bytes.buffer)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
     const up = await uploadFile(server.url, server.token, '../../etc/evil name.xyz', bytes.buffer);
     expect(up.bytes).toBe(bytes.length);
     expect(up.path).toMatch(/bgw-uploads-.*evil_name\.xyz$/);

@@ -24,7 +24,9 @@ describe('bgw serve (command, real back end)', () => {
     try {
       expect(out).toHaveBeenCalledWith(`${server.pageUrl}\n`);
       expect(server.pageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
-      const client = await connectWebSocketClient(server.url, server.token, { WebSocketImpl: WebSocket as unknown as WebSocketConstructor });
+      const client = await connectWebSocketClient(server.url, server.token, {
+        WebSocketImpl: WebSocket as unknown as WebSocketConstructor,
+      });
       const info = await client.call('app.info', {});
       expect(info.transport).toBe('websocket');
       const systems = await client.call('systems.list', {});

@@ -21,7 +21,8 @@ export interface ServeOptions {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number 0–65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('a port number 0–65535');
   return port;
 }
 
@@ -41,7 +42,11 @@ export function defaultRendererDir(): string {
 
 function openBrowser(url: string): void {
   const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
   child.on('error', () => console.error(`could not open a browser; open ${url} yourself`));
   child.unref();
@@ -49,7 +54,8 @@ function openBrowser(url: string): void {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const server = await startServer({
-    backendFactory: (sink) => createBackend({ sink, ...(options.appDataDir ? { appDataDir: options.appDataDir } : {}) }),
+    backendFactory: (sink) =>
+      createBackend({ sink, ...(options.appDataDir ? { appDataDir: options.appDataDir } : {}) }),
     port: options.port,
     host: options.host,
     allowRemote: options.allowRemote ?? false,
@@ -58,7 +64,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   // stdout carries only the URL, so scripts can read it; everything else goes to stderr.
   process.stdout.write(`${server.pageUrl}\n`);
-  console.error(`Boltzmann Workbench is serving on ${server.url} — open the URL above (it carries the access token). Ctrl+C stops.`);
+  console.error(
+    `Boltzmann Workbench is serving on ${server.url} — open the URL above (it carries the access token). Ctrl+C stops.`,
+  );
   if (options.open) openBrowser(server.pageUrl);
   return server;
 }

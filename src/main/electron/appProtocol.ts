@@ -25,7 +25,9 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function createAppProtocolHandler(rendererDir: string): (request: { url: string }) => Promise<Response> {
+export function createAppProtocolHandler(
+  rendererDir: string,
+): (request: { url: string }) => Promise<Response> {
   const headers = securityHeaders(buildCsp());
   return async (request) => {
     const url = new URL(request.url);
@@ -34,7 +36,10 @@ export function createAppProtocolHandler(rendererDir: string): (request: { url: 
     if (!file || !body) return new Response('not found', { status: 404, headers });
     return new Response(new Uint8Array(body), {
       status: 200,
-      headers: { ...headers, 'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' },
+      headers: {
+        ...headers,
+        'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      },
     });
   };
 }

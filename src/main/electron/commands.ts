@@ -23,14 +23,19 @@ export function createMenuActions(deps: CommandDeps): MenuActions {
   const openProject = async (method: 'project.create' | 'project.open', path: string) => {
     const r = await deps.dispatch(method, { path });
     if (!r.ok) {
-      deps.showError(method === 'project.create' ? 'Could not create the project' : 'Could not open the project', r.error.message);
+      deps.showError(
+        method === 'project.create' ? 'Could not create the project' : 'Could not open the project',
+        r.error.message,
+      );
       return;
     }
     deps.events.emit('ui.command', { command: 'project.opened', paths: [path] });
     deps.projectChanged();
   };
   const run = (task: () => Promise<void>) => {
-    task().catch((err: unknown) => deps.showError('Boltzmann Workbench', (err as Error).message ?? String(err)));
+    task().catch((err: unknown) =>
+      deps.showError('Boltzmann Workbench', (err as Error).message ?? String(err)),
+    );
   };
   return {
     newProject: () =>
@@ -55,7 +60,14 @@ export function createMenuActions(deps: CommandDeps): MenuActions {
   };
 }
 
-const EXTENSION: Record<string, string> = { csv: 'csv', json: 'json', plumed: 'dat', npy: 'npy', xyz: 'xyz', pdb: 'pdb' };
+const EXTENSION: Record<string, string> = {
+  csv: 'csv',
+  json: 'json',
+  plumed: 'dat',
+  npy: 'npy',
+  xyz: 'xyz',
+  pdb: 'pdb',
+};
 
 /**
  * Desktop only: `export.write` without a path asks for one in a native save dialog first

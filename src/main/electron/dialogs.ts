@@ -32,13 +32,22 @@ export interface Dialogs {
 export function createDialogs(dialog: DialogLike, window: () => BrowserWindow | undefined): Dialogs {
   const save = async (title: string, filters: FileFilter[], defaultPath?: string) => {
     const w = window();
-    const opts = { title, filters, ...(defaultPath ? { defaultPath } : {}), properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] };
+    const opts = {
+      title,
+      filters,
+      ...(defaultPath ? { defaultPath } : {}),
+      properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const],
+    };
     const r = w ? await dialog.showSaveDialog(w, opts) : await dialog.showSaveDialog(opts);
     return r.canceled || !r.filePath ? undefined : r.filePath;
   };
   const open = async (title: string, filters: FileFilter[], multi: boolean) => {
     const w = window();
-    const opts = { title, filters, properties: ['openFile' as const, ...(multi ? ['multiSelections' as const] : [])] };
+    const opts = {
+      title,
+      filters,
+      properties: ['openFile' as const, ...(multi ? ['multiSelections' as const] : [])],
+    };
     const r = w ? await dialog.showOpenDialog(w, opts) : await dialog.showOpenDialog(opts);
     return r.canceled ? [] : r.filePaths;
   };

@@ -28,7 +28,10 @@ export function hardenWebContents(contents: Contents, options: HardeningOptions)
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-type PermissionSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>;
+type PermissionSession = Pick<
+  Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'
+>;
 
 /** The workbench needs no camera, notifications, geolocation, HID, serial, ...: say no to all. */
 export function denyAllPermissions(session: PermissionSession): void {

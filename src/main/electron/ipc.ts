@@ -31,13 +31,20 @@ export function ipcChannel(method: string): string {
 }
 
 /** Registers every contract method; returns a function that removes them again. */
-export function registerIpcHandlers(ipcMain: IpcMainLike, dispatch: Dispatcher, options: IpcOptions): () => void {
+export function registerIpcHandlers(
+  ipcMain: IpcMainLike,
+  dispatch: Dispatcher,
+  options: IpcOptions,
+): () => void {
   const names = Object.keys(methods);
   for (const method of names) {
     ipcMain.handle(ipcChannel(method), async (event, payload) => {
       const url = event.senderFrame?.url ?? '';
       if (!options.isTrustedSender(url)) {
-        return { ok: false, error: { code: 'unauthorized', message: `untrusted sender: ${url || 'unknown frame'}` } };
+        return {
+          ok: false,
+          error: { code: 'unauthorized', message: `untrusted sender: ${url || 'unknown frame'}` },
+        };
       }
       let input = payload;
       if (options.beforeDispatch) {

@@ -40,7 +40,11 @@ export function buildMenuTemplate(
   const help: MenuItemConstructorOptions = {
     role: 'help',
     submenu: [
-      { label: 'Boltzmann Generators (Noé et al., Science 2019)', toolTip: PAPER_TITLE, click: () => actions.openExternal(PAPER_URL) }, // eng-disable OPEN_EXTERNAL_JS_CHECK (constant https URL)
+      {
+        label: 'Boltzmann Generators (Noé et al., Science 2019)',
+        toolTip: PAPER_TITLE,
+        click: () => actions.openExternal(PAPER_URL), // eng-disable OPEN_EXTERNAL_JS_CHECK (constant https URL)
+      },
       { type: 'separator' },
       { label: 'About Boltzmann Workbench', click: () => actions.about() },
     ],

@@ -32,7 +32,9 @@ export function errorFromThrown(err: unknown): ContractError {
     const message = typeof e.message === 'string' && e.message ? e.message : String(err);
     if (e.name === 'CancellationError' || e.name === 'AbortError') return { code: 'cancelled', message };
     if (isContractErrorCode(e.code)) {
-      return e.details === undefined ? { code: e.code, message } : { code: e.code, message, details: e.details };
+      return e.details === undefined
+        ? { code: e.code, message }
+        : { code: e.code, message, details: e.details };
     }
     return { code: 'failed', message };
   }
@@ -54,7 +56,11 @@ export function createDispatcher(services: ServiceTable, options: DispatcherOpti
     if (!input.success) {
       return {
         ok: false,
-        error: { code: 'invalid_request', message: `invalid request for ${method}: ${input.error.issues[0]?.message ?? ''}`, details: issuesOf(input.error) },
+        error: {
+          code: 'invalid_request',
+          message: `invalid request for ${method}: ${input.error.issues[0]?.message ?? ''}`,
+          details: issuesOf(input.error),
+        },
       };
     }
     let raw: unknown;
@@ -72,7 +78,14 @@ export function createDispatcher(services: ServiceTable, options: DispatcherOpti
     if (!output.success) {
       // A back-end bug, not the caller's: say so, with the paths that broke.
       console.error(`[dispatch] ${method} returned output that breaks the contract`, issuesOf(output.error));
-      return { ok: false, error: { code: 'failed', message: `${method} returned an invalid response`, details: issuesOf(output.error) } };
+      return {
+        ok: false,
+        error: {
+          code: 'failed',
+          message: `${method} returned an invalid response`,
+          details: issuesOf(output.error),
+        },
+      };
     }
     return { ok: true, result: output.data };
   };

@@ -21,7 +21,10 @@ export function createEventHub(): EventHub {
       const parsed = schema ? schema.safeParse(payload) : undefined;
       if (!parsed?.success) {
         // Dropping is safer than pushing malformed data to every UI; the log names the culprit.
-        console.error(`[events] dropped invalid ${String(event)} event`, parsed ? issuesOf(parsed.error) : 'unknown event');
+        console.error(
+          `[events] dropped invalid ${String(event)} event`,
+          parsed ? issuesOf(parsed.error) : 'unknown event',
+        );
         return;
       }
       for (const listener of [...listeners]) {

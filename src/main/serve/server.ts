@@ -23,7 +23,14 @@ import {
 import { createDispatcher, type Dispatcher } from '../rpc/dispatch.js';
 import { createEventHub, type EventHub } from '../rpc/eventHub.js';
 import type { Backend } from '../services/types.js';
-import { authStatus, checkToken, createToken, isAllowedOrigin, isLoopbackHost, tokenFromRequest } from './auth.js';
+import {
+  authStatus,
+  checkToken,
+  createToken,
+  isAllowedOrigin,
+  isLoopbackHost,
+  tokenFromRequest,
+} from './auth.js';
 import { buildCsp, securityHeaders } from './csp.js';
 import { serveStatic } from './static.js';
 
@@ -71,9 +78,18 @@ const STATUS_OF: Record<ContractError['code'], number> = {
   unauthorized: 401,
 };
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
@@ -127,7 +143,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(req, res).catch((err: unknown) => {
       const status = (err as { status?: number }).status ?? 500;
-      if (!res.headersSent) sendJson(res, status, { code: 'failed', message: (err as Error).message ?? String(err) }, headers);
+      if (!res.headersSent)
+        sendJson(res, status, { code: 'failed', message: (err as Error).message ?? String(err) }, headers);
       else res.destroy();
     });
   });
@@ -142,7 +159,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (url.pathname.startsWith('/api/')) {
       const auth = checkToken(tokenFromRequest(req), token);
       if (auth !== 'ok') {
-        sendJson(res, authStatus(auth), { code: 'unauthorized', message: auth === 'missing' ? 'token required' : 'wrong token' }, headers);
+        sendJson(
+          res,
+          authStatus(auth),
+          { code: 'unauthorized', message: auth === 'missing' ? 'token required' : 'wrong token' },
+          headers,
+        );
         return;
       }
       if (method !== 'POST') {
@@ -157,7 +179,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           payload = text ? JSON.parse(text) : {};
         } catch (err) {
           const status = (err as { status?: number }).status ?? 400;
-          sendJson(res, status, { ok: false, error: { code: 'invalid_request', message: (err as Error).message } }, headers);
+          sendJson(
+            res,
+            status,
+            { ok: false, error: { code: 'invalid_request', message: (err as Error).message } },
+            headers,
+          );
           return;
         }
         const envelope = await httpDispatch(name, payload);
@@ -165,7 +192,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       if (url.pathname === API_UPLOAD_PATH) {
-        sendJson(res, 200, await receiveUpload(req, url.searchParams.get('fileName') ?? 'upload.bin'), headers);
+        sendJson(
+          res,
+          200,
+          await receiveUpload(req, url.searchParams.get('fileName') ?? 'upload.bin'),
+          headers,
+        );
         return;
       }
       sendJson(res, 404, { code: 'unknown_method', message: `no API at ${url.pathname}` }, headers);
@@ -179,16 +211,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await serveStatic(rendererDir, url.pathname, res, headers, method);
   }
 
-  async function receiveUpload(req: IncomingMessage, fileName: string): Promise<{ path: string; bytes: number }> {
+  async function receiveUpload(
+    req: IncomingMessage,
+    fileName: string,
+  ): Promise<{ path: string; bytes: number }> {
     uploadDir ??= await mkdtemp(join(tmpdir(), 'bgw-uploads-'));
     // Keep the extension (importers pick the format from it), lose any path the client sent.
-    const safe = basename(fileName).replace(/[^A-Za-z0-9._-]/g, '_').slice(-120) || 'upload.bin';
+    const safe =
+      basename(fileName)
+        .replace(/[^A-Za-z0-9._-]/g, '_')
+        .slice(-120) || 'upload.bin';
     const path = join(uploadDir, `${Date.now().toString(36)}-${safe}`);
     let bytes = 0;
     const limit = new Transform({
       transform(chunk: Buffer, _enc, done) {
         bytes += chunk.length;
-        if (bytes > maxUploadBytes) done(Object.assign(new Error(`upload over ${maxUploadBytes} bytes`), { status: 413 }));
+        if (bytes > maxUploadBytes)
+          done(Object.assign(new Error(`upload over ${maxUploadBytes} bytes`), { status: 413 }));
         else done(null, chunk);
       },
     });
