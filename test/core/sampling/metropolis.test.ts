@@ -67,6 +67,27 @@ describe('metropolis', () => {
     expect(maxDeviation(prof, referenceProfile(dw, opts), 9)).toBeLessThan(0.3);
   });
 
+  it('Müller–Brown at τ = 3 matches the rotated quadrature projection 0.7·x1 − 0.7·x2', () => {
+    const mb = createSystem({ id: 'mueller-brown' });
+    const r = metropolisRun(
+      mb,
+      {
+        starts: mb.initialConfigurations(),
+        chainsPerStart: 50,
+        samplesPerStart: 100_000,
+        stride: 5,
+        stepSize: 0.1,
+        burnIn: 500,
+        temperature: 3,
+      },
+      new Rng(23),
+    );
+    const rc = mb.reactionCoordinate.compute(r.frames, 200_000);
+    const opts = { bins: 18, range: [-1.8, 0.9] as [number, number], temperature: 3 };
+    const prof = freeEnergyProfile(rc, null, { ...opts, bootstrap: 0, rng: new Rng(1) });
+    expect(maxDeviation(prof, referenceProfile(mb, opts), 9)).toBeLessThan(0.3);
+  });
+
   it('is reproducible from the seed, keeps frames in start order and honours the bias', () => {
     const opts = {
       starts: dw.initialConfigurations(),
