@@ -78,6 +78,7 @@ export function metropolisRun(
   let accepted = 0;
   const progressEvery = Math.max(1, Math.floor(steps / 100));
 
+  hooks.signal?.throwIfAborted();
   for (let step = 1; step <= steps; step++) {
     for (let j = 0; j < proposal.length; j++) proposal[j] = x[j] + sigma * rng.normal();
     const ep = total(proposal);
@@ -107,6 +108,7 @@ export function metropolisRun(
       hooks.onProgress?.(step / steps);
     }
   }
+  hooks.onProgress?.(1);
   const last: Float64Array[] = [];
   for (let i = 0; i < nChains; i++) last.push(x.slice(i * dim, (i + 1) * dim));
   return { frames, acceptance: steps > 0 && nChains > 0 ? accepted / (steps * nChains) : 0, last };

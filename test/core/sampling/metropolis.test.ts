@@ -143,6 +143,34 @@ describe('metropolis', () => {
     expect(Math.max(...e)).toBeLessThan(400);
   });
 
+  it('splits frames among chains (uneven counts fill every slot) and reports progress up to 1', () => {
+    const progress: number[] = [];
+    const r = metropolisRun(
+      dw,
+      {
+        starts: dw.initialConfigurations(),
+        chainsPerStart: 3,
+        samplesPerStart: 10,
+        stride: 2,
+        stepSize: 0.05,
+        burnIn: 5,
+        temperature: 1,
+      },
+      new Rng(6),
+      { onProgress: (f) => progress.push(f) },
+    );
+    expect(r.frames.length).toBe(2 * 10 * 2);
+    expect(r.last.length).toBe(6);
+    // Small steps from (∓1.8, 0): every slot is filled with a configuration near its start.
+    for (let i = 0; i < 20; i++) {
+      const x1 = r.frames[2 * i];
+      expect(Math.abs(x1 - (i < 10 ? -1.8 : 1.8))).toBeLessThan(0.5);
+      expect(r.frames[2 * i + 1]).not.toBe(0);
+    }
+    expect(progress.at(-1)).toBe(1);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1]);
+  });
+
   it('stops when the signal aborts', () => {
     const ctl = new AbortController();
     ctl.abort();
