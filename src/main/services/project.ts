@@ -1,7 +1,6 @@
 /** app.info and project.*: create, open, the current project, recent projects, history. */
 import { basename, extname, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { activeBackend } from '../../core/backend.js';
 import { projectHistory } from '../store/history.js';
 import { Store } from '../store/store.js';
 import type { ServiceContext } from './context.js';
@@ -44,7 +43,8 @@ export function projectServices(ctx: ServiceContext): Pick<
 > {
   const version = appVersion();
   return {
-    'app.info': async () => ({ version, backend: activeBackend(), transport: 'direct' }),
+    // Lazy: loading TensorFlow.js just to name the backend would slow every start-up.
+    'app.info': async () => ({ version, backend: (await import('../../core/backend.js')).activeBackend(), transport: 'direct' }),
     'project.create': async ({ path, name }) => {
       const full = resolve(path);
       return info(await replace(ctx, () => Store.create(full, name ?? basename(full, extname(full)))));
