@@ -134,18 +134,31 @@ export class Dimer implements EnergySystem {
     return [dimerInitialConfiguration(1.0, this.params.L), dimerInitialConfiguration(2.0, this.params.L)];
   }
 
-  /** One pass for energy and, when `forces` is given, −∇u (so both paths share the formula). */
+  /**
+   * One pass for energy and, when `forces` is given, −∇u (so both paths share the formula). Each
+   * configuration is copied into float64 scratch arrays first: the pair loop then reads one array
+   * type whatever the caller passed (float32 or float64), which keeps V8's loads monomorphic.
+   */
   private compute(x: Coordinates, n: number, forces: Float64Array | null): Float64Array {
     const { eps, rm, slope, a, b, dmid, kd, L, kbox } = this.params;
     const dim = this.dim;
+    const P = DIMER_PARTICLES;
     const rm2 = rm * rm;
     const u = new Float64Array(n);
+    const px = new Float64Array(P);
+    const py = new Float64Array(P);
+    const fx = new Float64Array(P);
+    const fy = new Float64Array(P);
     for (let i = 0; i < n; i++) {
       const o = i * dim;
-      const x0 = x[o];
-      const y0 = x[o + 1];
-      const x1 = x[o + 2];
-      const y1 = x[o + 3];
+      for (let p = 0; p < P; p++) {
+        px[p] = x[o + 2 * p];
+        py[p] = x[o + 2 * p + 1];
+      }
+      const x0 = px[0];
+      const y0 = py[0];
+      const x1 = px[1];
+      const y1 = py[1];
       // Dimer restraints and bistable bond.
       const cx = x0 + x1;
       let e = kd * cx * cx + kd * y0 * y0 + kd * y1 * y1;
@@ -155,54 +168,81 @@ export class Dimer implements EnergySystem {
       const d0 = 2 * (d - dmid);
       const d02 = d0 * d0;
       e += slope * d0 - a * d02 + b * d02 * d02;
-      if (forces) {
-        forces[o] -= 2 * kd * cx;
-        forces[o + 2] -= 2 * kd * cx;
-        forces[o + 1] -= 2 * kd * y0;
-        forces[o + 3] -= 2 * kd * y1;
-        // dE/dd = 2·(slope − 2a·d0 + 4b·d0³); direction (p0 − p1)/d.
-        const g = (2 * (slope - 2 * a * d0 + 4 * b * d02 * d0)) / d;
-        forces[o] -= g * dx;
-        forces[o + 1] -= g * dy;
-        forces[o + 2] += g * dx;
-        forces[o + 3] += g * dy;
-      }
       // Box walls on every coordinate.
-      for (let c = 0; c < dim; c++) {
-        const v = x[o + c];
-        if (v > L) {
-          const h = v - L;
-          e += 2 * kbox * h * h;
-          if (forces) forces[o + c] -= 4 * kbox * h;
-        } else if (v < -L) {
-          const h = -v - L;
-          e += 2 * kbox * h * h;
-          if (forces) forces[o + c] += 4 * kbox * h;
-        }
+      for (let p = 0; p < P; p++) {
+        const vx = px[p];
+        const vy = py[p];
+        if (vx > L) e += 2 * kbox * (vx - L) * (vx - L);
+        else if (vx < -L) e += 2 * kbox * (vx + L) * (vx + L);
+        if (vy > L) e += 2 * kbox * (vy - L) * (vy - L);
+        else if (vy < -L) e += 2 * kbox * (vy + L) * (vy + L);
       }
-      // Repulsion over all pairs except the dimer bond (0, 1).
+      if (!forces) {
+        // Repulsion over all pairs except the dimer bond (0, 1).
+        let rep = 0;
+        for (let p = 0; p < P; p++) {
+          const qx = px[p];
+          const qy = py[p];
+          for (let q = p === 0 ? 2 : p + 1; q < P; q++) {
+            const rx = qx - px[q];
+            const ry = qy - py[q];
+            const s2 = rm2 / (rx * rx + ry * ry);
+            const s6 = s2 * s2 * s2;
+            rep += s6 * s6;
+          }
+        }
+        u[i] = e + eps * rep;
+        continue;
+      }
+      fx.fill(0);
+      fy.fill(0);
+      fx[0] -= 2 * kd * cx;
+      fx[1] -= 2 * kd * cx;
+      fy[0] -= 2 * kd * y0;
+      fy[1] -= 2 * kd * y1;
+      // dE/dd = 2·(slope − 2a·d0 + 4b·d0³); direction (p0 − p1)/d.
+      const g = (2 * (slope - 2 * a * d0 + 4 * b * d02 * d0)) / d;
+      fx[0] -= g * dx;
+      fy[0] -= g * dy;
+      fx[1] += g * dx;
+      fy[1] += g * dy;
+      for (let p = 0; p < P; p++) {
+        const vx = px[p];
+        const vy = py[p];
+        if (vx > L) fx[p] -= 4 * kbox * (vx - L);
+        else if (vx < -L) fx[p] -= 4 * kbox * (vx + L);
+        if (vy > L) fy[p] -= 4 * kbox * (vy - L);
+        else if (vy < -L) fy[p] -= 4 * kbox * (vy + L);
+      }
       let rep = 0;
-      for (let p = 0; p < DIMER_PARTICLES; p++) {
-        const px = x[o + 2 * p];
-        const py = x[o + 2 * p + 1];
-        for (let q = p === 0 ? 2 : p + 1; q < DIMER_PARTICLES; q++) {
-          const rx = px - x[o + 2 * q];
-          const ry = py - x[o + 2 * q + 1];
+      for (let p = 0; p < P; p++) {
+        const qx = px[p];
+        const qy = py[p];
+        let ax = 0;
+        let ay = 0;
+        for (let q = p === 0 ? 2 : p + 1; q < P; q++) {
+          const rx = qx - px[q];
+          const ry = qy - py[q];
           const r2 = rx * rx + ry * ry;
           const s2 = rm2 / r2;
           const s6 = s2 * s2 * s2;
           const pe = s6 * s6;
           rep += pe;
-          if (forces) {
-            const f = (12 * eps * pe) / r2;
-            forces[o + 2 * p] += f * rx;
-            forces[o + 2 * p + 1] += f * ry;
-            forces[o + 2 * q] -= f * rx;
-            forces[o + 2 * q + 1] -= f * ry;
-          }
+          // −∂/∂r_p of ε(r_m/r)¹² = 12ε(r_m/r)¹²/r² · (r_p − r_q).
+          const f = (12 * eps * pe) / r2;
+          ax += f * rx;
+          ay += f * ry;
+          fx[q] -= f * rx;
+          fy[q] -= f * ry;
         }
+        fx[p] += ax;
+        fy[p] += ay;
       }
       u[i] = e + eps * rep;
+      for (let p = 0; p < P; p++) {
+        forces[o + 2 * p] = fx[p];
+        forces[o + 2 * p + 1] = fy[p];
+      }
     }
     return u;
   }
