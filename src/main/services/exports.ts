@@ -30,6 +30,23 @@ function unsupported(what: What, format: Format, allowed: Format[]): ServiceErro
   return new ServiceError('invalid_request', `cannot export ${what} as ${format}; formats: ${allowed.join(', ')}`);
 }
 
+/**
+ * A PLUMED grid has every point: bins the profile dropped (no weight) come back with F = +∞, so
+ * the grid stays uniform.
+ */
+function fullGrid(p: ProfileBin[], params: Record<string, unknown>): ProfileBin[] {
+  const bins = typeof params.bins === 'number' ? params.bins : 0;
+  const range = Array.isArray(params.range) ? (params.range as [number, number]) : null;
+  if (!bins || !range) return p;
+  const w = (range[1] - range[0]) / bins;
+  const out: ProfileBin[] = Array.from({ length: bins }, (_, k) => ({ rc: range[0] + (k + 0.5) * w, F: Infinity, error: Infinity }));
+  for (const b of p) {
+    const k = Math.round((b.rc - range[0]) / w - 0.5);
+    if (k >= 0 && k < bins) out[k] = { rc: out[k].rc, F: b.F, error: b.error };
+  }
+  return out;
+}
+
 function profileExport(store: Store, id: string, format: Format): Rendered {
   const a = store.analyses.get<{ profile: ProfileBin[]; deltaF: { value: number; error: number }; ess: number }>(id);
   if (!a) throw notFound('analysis', id);
@@ -52,11 +69,8 @@ function profileExport(store: Store, id: string, format: Format): Rendered {
       };
     case 'json':
       return { fileName, content: JSON.stringify({ analysisId: id, temperature: T, reactionCoordinate: rcName, unit, ...a.result }, null, 2) };
-    case 'plumed': {
-      const params = a.params as { bins?: number; range?: [number, number] | null };
-      const opts = params.range && params.bins ? { min: params.range[0], max: params.range[1], nbins: params.bins } : {};
-      return { fileName, content: writePlumedFes(p, { rcName, temperature: T, unit, ...opts }) };
-    }
+    case 'plumed':
+      return { fileName, content: writePlumedFes(fullGrid(p, a.params), { rcName, temperature: T, unit }) };
     case 'npy': {
       const data = new Float64Array(p.length * 3);
       p.forEach((b, i) => data.set([b.rc, b.F, b.error], 3 * i));
