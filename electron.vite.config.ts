@@ -9,6 +9,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),
+          // Job worker thread (training, sampling, import, simulate): loaded by src/main/jobs/workerEntry.ts.
+          'job-worker': resolve('src/main/workers/job-worker.ts'),
         },
       },
     },

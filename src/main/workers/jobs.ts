@@ -113,7 +113,21 @@ async function importFile(req: Extract<JobRequest, { kind: 'import' }>, emit: Em
   emit({ type: 'dataset', ...d }, buffersOf(d.x));
 }
 
-export async function runJob(req: JobRequest, emit: Emit, signal: AbortSignal, deps: JobDeps = {}): Promise<void> {
+/** Progress at most every 50 ms (Metropolis reports every sweep): fewer messages to post. */
+function throttleProgress(emit: Emit): Emit {
+  let last = 0;
+  return (event, transfer) => {
+    if (event.type === 'progress' && event.fraction < 1) {
+      const t = Date.now();
+      if (t - last < 50) return;
+      last = t;
+    }
+    emit(event, transfer);
+  };
+}
+
+export async function runJob(req: JobRequest, rawEmit: Emit, signal: AbortSignal, deps: JobDeps = {}): Promise<void> {
+  const emit = throttleProgress(rawEmit);
   try {
     switch (req.kind) {
       case 'training':
