@@ -1,60 +1,21 @@
 /**
  * The sandboxed preload: exposes `window.workbench` (a WorkbenchClient: call + on) and nothing
- * else. No runtime imports beyond `electron` and our own protocol constants: a sandboxed preload
+ * else. No runtime imports beyond `electron` and our own transport code: a sandboxed preload
  * cannot require npm packages, so validation happens in the main process.
  */
-import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { ContractError, EventName, WorkbenchClient } from '../shared/contract.js';
-import {
-  IPC_CALL_PREFIX,
-  IPC_EVENT_CHANNEL,
-  METHOD_NAME_PATTERN,
-  type Envelope,
-} from '../shared/transport/protocol.js';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { WorkbenchClient } from '../shared/contract.js';
+import { createIpcClient } from '../shared/transport/ipcClient.js';
+import { type Envelope, IPC_EVENT_CHANNEL } from '../shared/transport/protocol.js';
 
-type Handler = (payload: unknown) => void;
-const handlers = new Map<string, Set<Handler>>();
-
-function deliver(event: string, payload: unknown): void {
-  for (const handler of handlers.get(event) ?? []) {
-    try {
-      handler(payload);
-    } catch (err) {
-      console.error(`handler for ${event} threw`, err);
-    }
-  }
-}
-
-// One IPC listener for all events; the renderer never sees ipcRenderer or the IPC event object.
-ipcRenderer.on(IPC_EVENT_CHANNEL, (_e: IpcRendererEvent, message: { event: EventName; payload: unknown }) => {
-  deliver(message.event, message.payload);
+const client = createIpcClient({
+  invoke: (channel, payload) => ipcRenderer.invoke(channel, payload) as Promise<Envelope>,
+  // One IPC listener for all events; the page never sees ipcRenderer or the IPC event object.
+  subscribe: (listener) => ipcRenderer.on(IPC_EVENT_CHANNEL, (_event, message) => listener(message)),
 });
 
-/** Rejections are plain `{ name, code, message, details }` objects: contextBridge strips custom Error fields. */
-function rejection(error: ContractError): ContractError & { name: string } {
-  return { name: 'ContractCallError', ...error };
-}
-
-const workbench: WorkbenchClient = {
-  async call(method, input) {
-    if (typeof method !== 'string' || !METHOD_NAME_PATTERN.test(method)) {
-      throw rejection({ code: 'unknown_method', message: `unknown method: ${String(method)}` });
-    }
-    const envelope = (await ipcRenderer.invoke(IPC_CALL_PREFIX + method, input ?? {})) as Envelope;
-    if (envelope.ok) return envelope.result as never;
-    throw rejection(envelope.error);
-  },
-  on(event, handler) {
-    let set = handlers.get(event);
-    if (!set) handlers.set(event, (set = new Set()));
-    const h = handler as Handler;
-    set.add(h);
-    return () => {
-      set.delete(h);
-    };
-  },
-};
-
+// Only call and on cross the bridge (not `deliver`).
+const workbench: WorkbenchClient = { call: client.call, on: client.on };
 contextBridge.exposeInMainWorld('workbench', workbench);
 
 // Files dropped anywhere on the window go to import as paths (the sandboxed page cannot see paths).
@@ -84,7 +45,7 @@ page.addEventListener(
     if (!paths.length) return;
     e.preventDefault();
     e.stopImmediatePropagation();
-    deliver('ui.command', { command: 'import', paths });
+    client.deliver('ui.command', { command: 'import', paths });
   },
   true,
 );
