@@ -39,6 +39,29 @@ export interface UmbrellaResult {
   windows: UmbrellaWindow[];
 }
 
+/** n window centres evenly spaced on [lo, hi] (both ends included). */
+export function umbrellaWindows(lo: number, hi: number, n: number): number[] {
+  if (n < 2) return [lo];
+  return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+}
+
+/**
+ * The paper's dimer reference (Fig. 3): 35 windows on d ∈ [0.5, 2.5], force constant 500, 50 000 MC
+ * steps per window, forward and backward, Gaussian steps 0.02·√τ as for the dimer's training data.
+ * About 3.5·10⁶ single-chain steps (~1 min on one core).
+ */
+export function paperDimerUmbrella(temperature: number): UmbrellaOptions {
+  return {
+    windows: umbrellaWindows(0.5, 2.5, 35),
+    forceConstant: 500,
+    steps: 50_000,
+    stepSize: 0.02,
+    temperature,
+    stride: 10,
+    passes: 'forward-backward',
+  };
+}
+
 export function harmonicBias(
   system: EnergySystem,
   center: number,

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { referenceProfile } from '../../../src/core/analysis/quadrature.js';
 import { wham } from '../../../src/core/analysis/wham.js';
 import { Rng } from '../../../src/core/random.js';
-import { umbrellaSampling } from '../../../src/core/sampling/umbrella.js';
+import {
+  paperDimerUmbrella,
+  umbrellaSampling,
+  umbrellaWindows,
+} from '../../../src/core/sampling/umbrella.js';
 import { createSystem } from '../../../src/core/systems/catalog.js';
 
 describe('umbrella sampling + WHAM', () => {
@@ -95,5 +99,40 @@ describe('umbrella sampling + WHAM', () => {
     const off = prof.reduce((s, b) => s + b.F - (b.rc * b.rc) / 2, 0) / prof.length;
     // Bin-centre value vs bin integral differs by ≤ h²/24·F'' ≈ 0.007 here.
     for (const b of prof) expect(Math.abs(b.F - (b.rc * b.rc) / 2 - off)).toBeLessThan(0.05);
+  });
+
+  it('offers evenly spaced windows and the paper dimer settings', () => {
+    expect(umbrellaWindows(0, 1, 5)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    const p = paperDimerUmbrella(0.5);
+    expect(p.windows.length).toBe(35);
+    expect(p.windows[0]).toBe(0.5);
+    expect(p.windows[34]).toBeCloseTo(2.5, 12);
+    expect([p.forceConstant, p.steps, p.temperature, p.passes]).toEqual([
+      500,
+      50_000,
+      0.5,
+      'forward-backward',
+    ]);
+  });
+
+  it('dimer windows walk the dimer distance open and back (short chain)', () => {
+    const dimer = createSystem({ id: 'dimer' });
+    const opts = {
+      ...paperDimerUmbrella(1),
+      windows: umbrellaWindows(1.0, 2.0, 5),
+      steps: 1500,
+      stride: 50,
+      burnIn: 500,
+    };
+    const us = umbrellaSampling(dimer, opts, new Rng(7));
+    expect(us.windows.length).toBe(10);
+    // k = 500 holds d within ~|F'(c)|/k ≈ 0.1–0.15 of each centre; means follow the centres both ways.
+    const means = us.windows.map((w) => w.rc.reduce((s, v) => s + v, 0) / w.rc.length);
+    us.windows.forEach((w, i) => {
+      expect(Math.abs(means[i] - w.center)).toBeLessThan(0.2);
+      expect(w.acceptance).toBeGreaterThan(0.02);
+    });
+    for (let i = 1; i < 5; i++) expect(means[i]).toBeGreaterThan(means[i - 1]);
+    for (let i = 6; i < 10; i++) expect(means[i]).toBeLessThan(means[i - 1]);
   });
 });
