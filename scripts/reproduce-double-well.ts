@@ -9,7 +9,8 @@ import { referenceDeltaF } from '../src/core/analysis/quadrature.js';
 import { createSystem } from '../src/core/systems/catalog.js';
 
 async function main(): Promise<void> {
-  const path = process.argv[2] ?? new URL('../resources/presets/paper-double-well.json', import.meta.url).pathname;
+  const path =
+    process.argv[2] ?? new URL('../resources/presets/paper-double-well.json', import.meta.url).pathname;
   const spec = RunSpec.parse(JSON.parse(readFileSync(path, 'utf8')));
   const system = createSystem(spec.system);
   let lastStage = -1;
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
       }
     },
   });
-  console.log(`backend ${result.backend}, wall time ${result.wallTimeSeconds.toFixed(1)} s, ${result.iterations} iterations, ${result.skippedSteps} skipped`);
+  console.log(
+    `backend ${result.backend}, wall time ${result.wallTimeSeconds.toFixed(1)} s, ${result.iterations} iterations, ${result.skippedSteps} skipped`,
+  );
   console.log('tau   dF (BG)            dF (quadrature)  error    ESS fraction');
   for (const t of result.temperatures) {
     const ref = referenceDeltaF(system, t.temperature);

@@ -1,7 +1,14 @@
 /** Public surface of the science core for main, CLI and workers. */
 export { initBackend, activeBackend, tf } from './backend.js';
 export * from './flows/index.js';
-export { createEnergyOp, energyOp, linLogCut, NO_CUT, type EnergyCut, type EnergyOp } from './systems/tfEnergy.js';
+export {
+  createEnergyOp,
+  energyOp,
+  linLogCut,
+  NO_CUT,
+  type EnergyCut,
+  type EnergyOp,
+} from './systems/tfEnergy.js';
 export { mlLoss, klLoss, rcEntropyLoss, type KlTerms, type RcHistogram } from './training/losses.js';
 export { rcTensor, type RcTensor } from './training/rc.js';
 export { Adam, type AdamState } from './training/adam.js';

@@ -1,6 +1,13 @@
 export { dense, project } from './dense.js';
 export { MLP, glorot, makeVariable, type Activation, type NamedVariable } from './mlp.js';
-export { AffineCoupling, AdditiveCoupling, Scaling, ChannelSplit, type Block, type FlowOutput } from './blocks.js';
+export {
+  AffineCoupling,
+  AdditiveCoupling,
+  Scaling,
+  ChannelSplit,
+  type Block,
+  type FlowOutput,
+} from './blocks.js';
 export { Flow, createFlow, type FlowArchitecture } from './flow.js';
 export {
   serializeFlow,

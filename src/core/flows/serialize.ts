@@ -71,7 +71,9 @@ export function assignWeights(flow: Flow, header: WeightsHeader, data: Float32Ar
   const want = describeArchitecture(flow.architecture);
   const got = describeArchitecture(header.architecture);
   if (want !== got) {
-    throw new Error(`Weights were saved for a different flow architecture: saved ${got}; this flow has ${want}`);
+    throw new Error(
+      `Weights were saved for a different flow architecture: saved ${got}; this flow has ${want}`,
+    );
   }
   const vars = flow.variables();
   if (vars.length !== header.tensors.length) {

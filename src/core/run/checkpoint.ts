@@ -44,7 +44,8 @@ export function encodeCheckpoint(flow: Flow, state: TrainerState): Uint8Array {
 
 function read(bytes: Uint8Array): { header: CheckpointHeader; data: Float32Array } {
   const out = unpack<CheckpointHeader>(MAGIC, bytes);
-  if (out.header.format !== CHECKPOINT_FORMAT) throw new Error(`Unknown checkpoint format "${out.header.format}"`);
+  if (out.header.format !== CHECKPOINT_FORMAT)
+    throw new Error(`Unknown checkpoint format "${out.header.format}"`);
   if (out.header.version > CHECKPOINT_FORMAT_VERSION) {
     throw new Error(`Checkpoint version ${out.header.version} is newer than this build supports`);
   }
@@ -65,7 +66,12 @@ export function restoreCheckpoint(flow: Flow, bytes: Uint8Array): TrainerState {
   const m = take();
   const v = take();
   if (offset > data.length) throw new Error('Corrupt checkpoint: optimizer state truncated');
-  return { iteration: header.iteration, skipped: header.skipped, rng: header.rng, adam: { step: header.adamStep, m, v } };
+  return {
+    iteration: header.iteration,
+    skipped: header.skipped,
+    rng: header.rng,
+    adam: { step: header.adamStep, m, v },
+  };
 }
 
 /** Load weights from either a checkpoint or plain serialised flow weights (fine-tuning). */

@@ -38,7 +38,9 @@ function trainingData(spec: RunSpec, system: EnergySystem, hooks: RunHooks): Flo
       return null;
     }
     if (hooks.data.length % system.dim !== 0) {
-      throw new Error(`Dataset has ${hooks.data.length} values, not a multiple of the system's ${system.dim} dimensions`);
+      throw new Error(
+        `Dataset has ${hooks.data.length} values, not a multiple of the system's ${system.dim} dimensions`,
+      );
     }
     return hooks.data;
   }
@@ -80,7 +82,11 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
   throwIfAborted(signal);
   hooks.onProgress?.({ phase: 'data', fraction: 0, message: 'Preparing training data' });
   const data = trainingData(spec, system, hooks);
-  hooks.onProgress?.({ phase: 'data', fraction: 1, message: data ? `${data.length / system.dim} training frames` : 'No training data needed' });
+  hooks.onProgress?.({
+    phase: 'data',
+    fraction: 1,
+    message: data ? `${data.length / system.dim} training frames` : 'No training data needed',
+  });
   throwIfAborted(signal);
 
   const flow = createFlow(spec.flow, system.dim, streamRng(spec.seed, STREAM.init));
@@ -103,7 +109,10 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
     const checkpoint = async (): Promise<void> => {
       flush();
       lastCheckpoint = trainer.iteration;
-      await hooks.onCheckpoint?.({ iteration: trainer.iteration, bytes: encodeCheckpoint(flow, trainer.state()) });
+      await hooks.onCheckpoint?.({
+        iteration: trainer.iteration,
+        bytes: encodeCheckpoint(flow, trainer.state()),
+      });
     };
 
     while (trainer.iteration < total) {
@@ -138,7 +147,11 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
         chunk: spec.sampling.chunk,
         rng: sampleRng,
         onProgress: (f) =>
-          hooks.onProgress?.({ phase: 'sampling', fraction: (t + f) / temps.length, message: `Sampling at τ = ${tau}` }),
+          hooks.onProgress?.({
+            phase: 'sampling',
+            fraction: (t + f) / temps.length,
+            message: `Sampling at τ = ${tau}`,
+          }),
       });
       await hooks.onSamples?.(samples);
       hooks.onProgress?.({ phase: 'analysis', fraction: t / temps.length, message: `Analysing τ = ${tau}` });

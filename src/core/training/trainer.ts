@@ -174,7 +174,11 @@ export class Trainer {
   }
 
   /** Kish ESS fraction of the batch samples drawn at the training temperature closest to τ = 1. */
-  private batchEss(latent: { z: Float32Array; tau: Float32Array }, logDetJ: tf.Tensor1D, energy: EnergyOp): number | null {
+  private batchEss(
+    latent: { z: Float32Array; tau: Float32Array },
+    logDetJ: tf.Tensor1D,
+    energy: EnergyOp,
+  ): number | null {
     const u = energy.lastEnergy();
     if (!u) return null;
     const ld = logDetJ.dataSync();
@@ -206,7 +210,12 @@ export class Trainer {
   }
 
   state(): TrainerState {
-    return { iteration: this.iteration, skipped: this.skipped, rng: this.rng.state(), adam: this.adam.state() };
+    return {
+      iteration: this.iteration,
+      skipped: this.skipped,
+      rng: this.rng.state(),
+      adam: this.adam.state(),
+    };
   }
 
   setState(s: TrainerState): void {

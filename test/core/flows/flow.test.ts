@@ -19,7 +19,11 @@ function randomise(flow: ReturnType<typeof createFlow>, rng: Rng, scale: number)
 describe('Flow', () => {
   it('inverts the dimer network (76 dims, 8 R blocks, 3x200 tanh) to float32 precision', () => {
     const rng = new Rng(1);
-    const flow = createFlow({ blocks: Array(8).fill('R'), hidden: [200, 200, 200], activation: 'tanh' }, 76, rng);
+    const flow = createFlow(
+      { blocks: Array(8).fill('R'), hidden: [200, 200, 200], activation: 'tanh' },
+      76,
+      rng,
+    );
     randomise(flow, rng, 0.05);
     const z = tf.tensor2d(rng.normals(200 * 76), [200, 76]);
     const fwd = flow.forward(z);
@@ -37,7 +41,11 @@ describe('Flow', () => {
   it('log|det J| equals the log determinant of a numerical Jacobian (R, N and S blocks)', () => {
     const rng = new Rng(2);
     const dim = 4;
-    const flow = createFlow({ blocks: ['R', 'N', 'S', 'R', 'R'], hidden: [8, 8], activation: 'tanh' }, dim, rng);
+    const flow = createFlow(
+      { blocks: ['R', 'N', 'S', 'R', 'R'], hidden: [8, 8], activation: 'tanh' },
+      dim,
+      rng,
+    );
     randomise(flow, rng, 0.3);
     const z0 = Array.from(rng.normals(dim));
     const h = 1e-2;
@@ -63,18 +71,27 @@ describe('Flow', () => {
 
   it('round-trips weights and rejects another architecture with a clear message', () => {
     const rng = new Rng(3);
-    const spec = { blocks: ['R', 'R', 'S'] as ('R' | 'N' | 'S')[], hidden: [16], activation: 'tanh' as const };
+    const spec = {
+      blocks: ['R', 'R', 'S'] as ('R' | 'N' | 'S')[],
+      hidden: [16],
+      activation: 'tanh' as const,
+    };
     const a = createFlow(spec, 2, rng);
     randomise(a, rng, 0.2);
     const b = createFlow(spec, 2, new Rng(99));
     const bytes = serializeFlow(a);
     deserializeFlow(b, bytes);
-    const z = tf.tensor2d([[0.3, -1.2], [2, 0.5]]);
+    const z = tf.tensor2d([
+      [0.3, -1.2],
+      [2, 0.5],
+    ]);
     const ya = a.forward(z).y.arraySync();
     const yb = b.forward(z).y.arraySync();
     expect(yb).toEqual(ya);
     const c = createFlow({ ...spec, hidden: [32] }, 2, rng);
-    expect(() => deserializeFlow(c, bytes)).toThrow(/different flow architecture.*hidden \[16\].*hidden \[32\]/);
+    expect(() => deserializeFlow(c, bytes)).toThrow(
+      /different flow architecture.*hidden \[16\].*hidden \[32\]/,
+    );
     expect(() => deserializeFlow(c, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))).toThrow(/Not a BGWF/);
     [a, b, c].forEach((f) => f.dispose());
   });
@@ -110,7 +127,10 @@ function det(m: number[][]): number {
   for (let c = 0; c < n; c++) {
     let p = c;
     for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
-    if (p !== c) [a[p], a[c]] = [a[c], a[p]], (d = -d);
+    if (p !== c) {
+      [a[p], a[c]] = [a[c], a[p]];
+      d = -d;
+    }
     d *= a[c][c];
     for (let r = c + 1; r < n; r++) {
       const f = a[r][c] / a[c][c];

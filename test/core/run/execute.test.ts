@@ -70,7 +70,11 @@ describe('executeRun', () => {
     expect(right / s.n).toBeGreaterThan(0.01);
     expect(right / s.n).toBeLessThan(0.99);
     expect(rows.map((r) => r.iteration)).toEqual(Array.from({ length: 350 }, (_, i) => i));
-    expect(rows.map((r) => r.stage)).toEqual([...Array(80).fill(0), ...Array(170).fill(1), ...Array(100).fill(2)]);
+    expect(rows.map((r) => r.stage)).toEqual([
+      ...Array(80).fill(0),
+      ...Array(170).fill(1),
+      ...Array(100).fill(2),
+    ]);
     expect(checkpoints).toEqual([100, 200, 300, 350]);
     expect(result.iterations).toBe(350);
     expect(['wasm', 'cpu', 'tensorflow']).toContain(result.backend);
@@ -99,9 +103,15 @@ describe('executeRun', () => {
     let last: Checkpoint | null = null;
     await executeRun(spec, { onCheckpoint: (c) => void (last = c) });
     const weights = (last as unknown as Checkpoint).bytes;
-    const tuned = await executeRun(RunSpec.parse({ ...tinySpec, training: { ...tinySpec.training, stages: [{ iterations: 2, weights: { kl: 1 } }] } }), {
-      initWeights: weights,
-    });
+    const tuned = await executeRun(
+      RunSpec.parse({
+        ...tinySpec,
+        training: { ...tinySpec.training, stages: [{ iterations: 2, weights: { kl: 1 } }] },
+      }),
+      {
+        initWeights: weights,
+      },
+    );
     expect(tuned.iterations).toBe(2);
     const other = RunSpec.parse({ ...tinySpec, flow: { ...tinySpec.flow, hidden: [16] } });
     await expect(executeRun(other, { initWeights: weights })).rejects.toThrow(/different flow architecture/);
@@ -109,7 +119,10 @@ describe('executeRun', () => {
 
   it('stops with a CancellationError when the signal fires', async () => {
     const controller = new AbortController();
-    const spec = RunSpec.parse({ ...tinySpec, training: { ...tinySpec.training, stages: [{ iterations: 1000, weights: { ml: 1 } }] } });
+    const spec = RunSpec.parse({
+      ...tinySpec,
+      training: { ...tinySpec.training, stages: [{ iterations: 1000, weights: { ml: 1 } }] },
+    });
     let seen = 0;
     const run = executeRun(spec, {
       signal: controller.signal,

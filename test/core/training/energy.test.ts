@@ -43,8 +43,19 @@ describe('energyOp', () => {
     expect(s).toBeCloseTo(1 / Math.E, 12);
     expect(linLogCut(1e9, cut)).toEqual([12, 0]);
     expect(linLogCut(Infinity, cut)).toEqual([12, 0]);
-    const { op, lastEnergy } = createEnergyOp(createSystem({ id: 'double-well' }), { highEnergy: 10, maxEnergy: 14 });
-    const u = tf.tidy(() => op(tf.tensor2d([[0, 0], [3, 0], [10, 0]])).dataSync());
+    const { op, lastEnergy } = createEnergyOp(createSystem({ id: 'double-well' }), {
+      highEnergy: 10,
+      maxEnergy: 14,
+    });
+    const u = tf.tidy(() =>
+      op(
+        tf.tensor2d([
+          [0, 0],
+          [3, 0],
+          [10, 0],
+        ]),
+      ).dataSync(),
+    );
     expect(Array.from(u)).toEqual([0, Math.fround(10 + Math.log1p(30 - 10)), 14]);
     expect(Array.from(lastEnergy()!)).toEqual([0, 30, 10 ** 4 - 600 + 10]);
   });
@@ -56,7 +67,9 @@ describe('KL loss', () => {
     const rng = new Rng(6);
     const flow = createFlow({ blocks: ['R', 'R', 'R'], hidden: [8], activation: 'tanh' }, 2, rng);
     for (const { variable } of flow.variables()) {
-      tf.tidy(() => variable.assign(tf.add(variable, tf.tensor(rng.normals(variable.size, 0.2), variable.shape))));
+      tf.tidy(() =>
+        variable.assign(tf.add(variable, tf.tensor(rng.normals(variable.size, 0.2), variable.shape))),
+      );
     }
     const z = tf.tensor2d(rng.normals(64 * 2), [64, 2]);
     const invT = tf.fill([64], 1) as tf.Tensor1D;
@@ -66,7 +79,13 @@ describe('KL loss', () => {
     const { grads } = tf.variableGrads(loss, vars);
     const h = 5e-3;
     let checked = 0;
-    for (const [vi, k] of [[0, 3], [1, 2], [4, 0], [6, 5], [9, 1]]) {
+    for (const [vi, k] of [
+      [0, 3],
+      [1, 2],
+      [4, 0],
+      [6, 5],
+      [9, 1],
+    ]) {
       const v = vars[vi];
       if (k >= v.size) continue;
       const base = v.dataSync().slice();

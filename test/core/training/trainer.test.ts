@@ -19,7 +19,14 @@ const doubleWell = createSystem({ id: 'double-well' });
 function wellData(rng: Rng): Float32Array {
   return metropolis(
     doubleWell,
-    { starts: doubleWell.initialConfigurations(), samplesPerStart: 500, stride: 10, stepSize: 0.1, burnIn: 100, temperature: 1 },
+    {
+      starts: doubleWell.initialConfigurations(),
+      samplesPerStart: 500,
+      stride: 10,
+      stepSize: 0.1,
+      burnIn: 100,
+      temperature: 1,
+    },
     rng,
   );
 }
@@ -84,8 +91,15 @@ describe('Trainer safety', () => {
     };
     const rng = new Rng(3);
     const flow = createFlow(smallFlow, 2, rng);
-    const training = TrainingSpec.parse({ batchSize: 64, learningRate: 1e-3, stages: [{ iterations: 30, weights: { kl: 1 } }] });
-    const trainer = new Trainer(flow, nanOnDemand, training, null, rng, { maxConsecutiveFailures: 3, snapshotEvery: 5 });
+    const training = TrainingSpec.parse({
+      batchSize: 64,
+      learningRate: 1e-3,
+      stages: [{ iterations: 30, weights: { kl: 1 } }],
+    });
+    const trainer = new Trainer(flow, nanOnDemand, training, null, rng, {
+      maxConsecutiveFailures: 3,
+      snapshotEvery: 5,
+    });
     const stage = training.stages[0];
     for (let i = 0; i < 7; i++) trainer.step(stage, 0);
     const good = weightsOf(flow); // snapshot was taken after good step 5; steps 6 and 7 moved on
