@@ -122,7 +122,7 @@ export type RunSpec = z.infer<typeof RunSpec>;
 /** What a user writes: defaults may be omitted. */
 export type RunSpecInput = z.input<typeof RunSpec>;
 
-/** Free energy along the reaction coordinate, in kT at the sampled temperature. */
+/** Free energy along the reaction coordinate, F = −τ ln P in kT₀ (see docs/science.md). */
 export interface ProfileBin {
   rc: number;
   F: number;
@@ -134,7 +134,7 @@ export interface TemperatureResult {
   n: number;
   ess: number;
   essFraction: number;
-  /** F(second named state) − F(first), kT at this temperature. */
+  /** F(second named state) − F(first) = −τ ln(P₂/P₁), in kT₀. */
   deltaF: { value: number; error: number };
   profile: ProfileBin[];
 }
