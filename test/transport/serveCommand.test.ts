@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { serve, serveCommand } from '../../src/cli/commands/serve.js';
+import { defaultAppDataDir, serve, serveCommand } from '../../src/cli/commands/serve.js';
 import { connectWebSocketClient, type WebSocketConstructor } from '../../src/shared/transport/wsClient.js';
 
 describe('bgw serve (command, real back end)', () => {
@@ -20,7 +20,7 @@ describe('bgw serve (command, real back end)', () => {
   it('prints the tokened URL on stdout and serves the real back end over WebSocket', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const server = await serve({ port: 0, host: '127.0.0.1' });
+    const server = await serve({ port: 0, host: '127.0.0.1', appDataDir: '/nonexistent/bgw-test' });
     try {
       expect(out).toHaveBeenCalledWith(`${server.pageUrl}\n`);
       expect(server.pageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
@@ -38,6 +38,12 @@ describe('bgw serve (command, real back end)', () => {
       out.mockRestore();
       err.mockRestore();
     }
+  });
+
+  it('keeps recent projects where the desktop app does', () => {
+    expect(defaultAppDataDir({ XDG_CONFIG_HOME: '/x/cfg' }, 'linux')).toBe('/x/cfg/Boltzmann Workbench');
+    expect(defaultAppDataDir({}, 'linux')).toMatch(/\/\.config\/Boltzmann Workbench$/);
+    expect(defaultAppDataDir({}, 'darwin')).toMatch(/Library\/Application Support\/Boltzmann Workbench$/);
   });
 
   it('refuses a public address without --allow-remote', async () => {

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
@@ -38,6 +39,17 @@ export function defaultRendererDir(): string {
     dir = dirname(dir);
   }
   return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? candidates[candidates.length - 1]!;
+}
+
+/** Electron's `app.getPath('userData')` for this app, so desktop and browser mode share recent projects. */
+export function defaultAppDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  const name = 'Boltzmann Workbench';
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
+  if (platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), name);
+  return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), name);
 }
 
 function openBrowser(url: string): void {
@@ -79,7 +91,7 @@ export function serveCommand(): Command {
     .option('--allow-remote', 'allow binding a non-loopback address (plain HTTP: prefer an SSH tunnel)')
     .option('--open', 'open the page in the default browser')
     .option('--renderer-dir <dir>', 'built renderer to serve (default: out/renderer)')
-    .option('--app-data-dir <dir>', 'where the recent-projects list is kept')
+    .option('--app-data-dir <dir>', 'where the recent-projects list is kept (default: the desktop app’s)')
     .action(async (opts: ServeOptions) => {
       const server = await serve(opts); // errors reach bgw's one-line error report
       let stopping = false;
