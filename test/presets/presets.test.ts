@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RunSpec } from '../../src/shared/runspec.js';
+import { createSystem, listSystems } from '../../src/core/systems/catalog.js';
+
+const dir = new URL('../../resources/presets/', import.meta.url);
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const load = (name: string): RunSpec => RunSpec.parse(JSON.parse(readFileSync(new URL(name, dir), 'utf8')));
+
+describe('resources/presets', () => {
+  it('holds the paper presets the issue names', () => {
+    for (const name of ['paper-double-well', 'paper-mueller-brown', 'paper-dimer', 'paper-dimer-full']) {
+      expect(files).toContain(`${name}.json`);
+    }
+  });
+
+  it.each(files)('%s is a valid RunSpec whose system, preset and parameters exist', (file) => {
+    const raw: unknown = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+    const parsed = RunSpec.safeParse(raw);
+    expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues[0])).toBe(true);
+    const spec = parsed.data!;
+    const ids = listSystems().map((s) => s.id);
+    expect(ids).toContain(spec.system.id);
+    const system = createSystem(spec.system); // throws on an unknown preset or parameter name
+    if (spec.analysis.range) {
+      const [lo, hi] = spec.analysis.range;
+      expect(hi).toBeGreaterThan(lo);
+    }
+    if (spec.training.rc) expect(spec.training.rc.max).toBeGreaterThan(spec.training.rc.min);
+    expect(system.dim).toBeGreaterThan(0);
+    expect(spec.data.source).toBe('metropolis'); // presets must run without a project's datasets
+  });
+
+  it('paper-dimer-full is the schedule of SCIENCE.md (batch 8000, lr 1e-4, 20 ML, six stages)', () => {
+    const s = load('paper-dimer-full.json');
+    expect(s.system).toMatchObject({ id: 'dimer', preset: 'fig3' });
+    expect(createSystem(s.system).params.slope).toBe(2);
+    expect(s.training.batchSize).toBe(8000);
+    expect(s.training.learningRate).toBe(1e-4);
+    expect(s.training.temperatures).toEqual([0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4]);
+    const [ml, ...kl] = s.training.stages;
+    expect(ml).toMatchObject({ iterations: 20, weights: { ml: 1, kl: 0, rc: 0 } });
+    const table = kl.map((st) => [st.iterations, st.highEnergy, st.weights.ml, st.weights.rc, st.weights.kl, st.maxEnergy]);
+    expect(table).toEqual([
+      [100, 1e4, 100, 1, 1, 1e10],
+      [100, 1e4, 100, 1, 1, 1e10],
+      [300, 1e4, 100, 5, 1, 1e10],
+      [300, 1e4, 100, 10, 1, 1e10],
+      [1000, 2000, 20, 10, 1, 1e10],
+      [2000, 1000, 0.1, 10, 1, 1e10],
+    ]);
+  });
+
+  it('paper-dimer keeps the paper’s stages at a smaller batch and half the iterations', () => {
+    const full = load('paper-dimer-full.json');
+    const s = load('paper-dimer.json');
+    expect(s.system).toEqual(full.system);
+    expect(s.flow).toEqual(full.flow);
+    expect(s.sampling.temperatures).toEqual([0.5, 1, 2]);
+    const energyEvals = (r: RunSpec): number =>
+      r.training.stages.reduce((n, st) => n + (st.weights.kl > 0 ? st.iterations * (st.batchSize ?? r.training.batchSize) : 0), 0);
+    // ~3·10⁷ energy evaluations in the paper; the scaled run uses 1/16 of that.
+    expect(energyEvals(full)).toBe(3800 * 8000);
+    expect(energyEvals(s)).toBe(1900 * 1000);
+    s.training.stages.slice(1).forEach((st, i) => {
+      const f = full.training.stages[i + 1];
+      expect(st.weights).toEqual(f.weights);
+      expect(st.highEnergy).toBe(f.highEnergy);
+    });
+  });
+});
