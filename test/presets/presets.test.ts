@@ -40,7 +40,14 @@ describe('resources/presets', () => {
     expect(s.training.temperatures).toEqual([0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4]);
     const [ml, ...kl] = s.training.stages;
     expect(ml).toMatchObject({ iterations: 20, weights: { ml: 1, kl: 0, rc: 0 } });
-    const table = kl.map((st) => [st.iterations, st.highEnergy, st.weights.ml, st.weights.rc, st.weights.kl, st.maxEnergy]);
+    const table = kl.map((st) => [
+      st.iterations,
+      st.highEnergy,
+      st.weights.ml,
+      st.weights.rc,
+      st.weights.kl,
+      st.maxEnergy,
+    ]);
     expect(table).toEqual([
       [100, 1e4, 100, 1, 1, 1e10],
       [100, 1e4, 100, 1, 1, 1e10],
@@ -58,7 +65,10 @@ describe('resources/presets', () => {
     expect(s.flow).toEqual(full.flow);
     expect(s.sampling.temperatures).toEqual([0.5, 1, 2]);
     const energyEvals = (r: RunSpec): number =>
-      r.training.stages.reduce((n, st) => n + (st.weights.kl > 0 ? st.iterations * (st.batchSize ?? r.training.batchSize) : 0), 0);
+      r.training.stages.reduce(
+        (n, st) => n + (st.weights.kl > 0 ? st.iterations * (st.batchSize ?? r.training.batchSize) : 0),
+        0,
+      );
     // ~3·10⁷ energy evaluations in the paper; the scaled run uses 1/16 of that.
     expect(energyEvals(full)).toBe(3800 * 8000);
     expect(energyEvals(s)).toBe(1900 * 1000);
