@@ -56,11 +56,15 @@ export class Trainer {
     rng: Rng,
     options: TrainerOptions = {},
   ) {
+    const needsRc = training.stages.some((s) => s.weights.rc > 0 && s.iterations > 0);
+    if (needsRc && !training.rc) {
+      throw new Error('A stage has an RC loss weight but training.rc (histogram min, max, bins) is missing');
+    }
     this.rng = rng;
     this.vars = flow.variables().map((v) => v.variable);
     this.adam = new Adam(this.vars);
     this.snapshot = this.vars.map((v) => tf.keep(tf.clone(v)));
-    this.rc = training.rc && training.stages.some((s) => s.weights.rc > 0) ? rcTensor(system) : null;
+    this.rc = needsRc ? rcTensor(system) : null;
     this.maxFailures = options.maxConsecutiveFailures ?? 3;
     this.snapshotEvery = options.snapshotEvery ?? 10;
   }

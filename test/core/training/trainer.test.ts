@@ -122,6 +122,18 @@ describe('Trainer safety', () => {
     flow.dispose();
   });
 
+  it('refuses an RC loss weight without an RC histogram', () => {
+    const rng = new Rng(8);
+    const flow = createFlow(smallFlow, 2, rng);
+    const training = TrainingSpec.parse({
+      batchSize: 8,
+      learningRate: 1e-3,
+      stages: [{ iterations: 1, weights: { kl: 1, rc: 1 } }],
+    });
+    expect(() => new Trainer(flow, doubleWell, training, null, rng)).toThrow(/training\.rc/);
+    flow.dispose();
+  });
+
   it('leaks no tensors across iterations (ML + KL + RC)', () => {
     const rng = new Rng(4);
     const flow = createFlow({ blocks: ['R', 'N', 'S', 'R'], hidden: [16], activation: 'tanh' }, 2, rng);
