@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { dropFile, screenshotStats, shot, SHOTS_DIR, waitForNumber } from './helpers/page.js';
@@ -33,6 +33,7 @@ describe('browser journey', () => {
   });
 
   it('trains, samples, analyses and exports through the UI', async () => {
+    onTestFailed(async () => void (await shot(page, 'failure-journey')));
     const projectPath = join(wb.dir, 'journey.bgw');
     await page.goto(wb.server.pageUrl);
     await page.getByRole('heading', { name: 'Boltzmann Workbench' }).waitFor();
@@ -168,6 +169,55 @@ describe('browser journey', () => {
     await history.locator('li[data-kind="dataset"]').first().waitFor();
     await shot(page, '7-history-after-reload');
 
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('draws 1000 dimer configurations as 38 000 spheres in a handful of draw calls', async () => {
+    onTestFailed(async () => void (await shot(page, 'failure-dimer')));
+    await page.getByTestId('nav-system').click();
+    await page.getByTestId('system-dimer').click();
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('spec-preset').selectOption('tiny');
+    await page.getByTestId('apply-preset').click();
+    await page.getByTestId('start-run').click();
+    // The new run becomes the selected one; only then does its status mean anything.
+    await expect.poll(() => page.getByTestId('run-select').locator('option').count()).toBe(2);
+    await expect
+      .poll(() =>
+        page.getByTestId('run-select').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text),
+      )
+      .toMatch(/^dimer/);
+    await page.getByTestId('train-status').getByText('completed').waitFor({ timeout: 150_000 });
+
+    await page.getByTestId('nav-sample').click();
+    await page.getByTestId('sample-tau').fill('1');
+    await page.getByTestId('sample-n').fill('1000');
+    await page.getByTestId('sample-go').click();
+    const instances = await waitForNumber(
+      page,
+      '[data-testid="viewer-stats"]',
+      'data-instances',
+      37_999,
+      120_000,
+    );
+    expect(instances).toBe(38_000);
+    const calls = Number(await page.getByTestId('viewer-stats').getAttribute('data-calls'));
+    expect(calls).toBeGreaterThan(0);
+    expect(calls).toBeLessThanOrEqual(4); // box outline, solvent, dimer
+    const stats = page.getByTestId('viewer-stats');
+    console.log(
+      `dimer overlay: ${instances} spheres, ${calls} draw calls, ${await stats.getAttribute('data-triangles')} triangles`,
+    );
+    await page.getByTestId('color-by').selectOption('none');
+    const pixels = await screenshotStats(
+      page,
+      page.getByTestId('viewer-canvas'),
+      join(SHOTS_DIR, '8-dimer-viewer.png'),
+    );
+    expect(pixels.variance).toBeGreaterThan(20);
+    await page.getByTestId('overlay').uncheck();
+    await expect.poll(() => page.getByTestId('viewer-stats').getAttribute('data-instances')).toBe('38');
+    await shot(page, '8-dimer-sample');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { formatNumber } from './format.js';
+
 /** Plot colours from the CSS variables, so uPlot canvases follow the OS light/dark theme. */
 export function cssVar(name: string, fallback: string): string {
   if (typeof document === 'undefined') return fallback;

@@ -29,6 +29,8 @@ export interface ViewerStats {
   instances: number;
 }
 
+const SMOOTH_UP_TO = 200;
+const COARSE_ABOVE = 4000;
 const NEUTRAL = new THREE.Color(0x7d8ea8);
 const HIGHLIGHT = new THREE.Color(0xff7f0e);
 
@@ -37,7 +39,12 @@ export class ParticleViewer {
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(40, 1, 0.01, 1000);
   private readonly controls: OrbitControls;
-  private readonly geometry = new THREE.IcosahedronGeometry(1, 1);
+  // Smooth spheres for one configuration, 80-triangle ones for small overlays, 20-triangle ones for
+  // big overlays: 38 000 spheres stay under a million triangles, which software GL still draws.
+  private readonly smooth = new THREE.SphereGeometry(1, 24, 16);
+  private readonly fine = new THREE.IcosahedronGeometry(1, 1);
+  private readonly coarse = new THREE.IcosahedronGeometry(1, 0);
+  private geometry: THREE.BufferGeometry = this.smooth;
   private readonly baseMaterial = new THREE.MeshLambertMaterial({ color: 0xffffff });
   private readonly highlightMaterial = new THREE.MeshLambertMaterial({ color: 0xffffff });
   private base: THREE.InstancedMesh | null = null;
@@ -75,6 +82,7 @@ export class ParticleViewer {
     const n = s.xy.length / 2;
     let nh = 0;
     for (let i = 0; i < n; i++) nh += s.highlighted[i];
+    this.geometry = n > COARSE_ABOVE ? this.coarse : n > SMOOTH_UP_TO ? this.fine : this.smooth;
     this.base = this.ensureMesh(this.base, n - nh, this.baseMaterial);
     this.highlight = this.ensureMesh(this.highlight, nh, this.highlightMaterial);
 
@@ -119,6 +127,7 @@ export class ParticleViewer {
   ): THREE.InstancedMesh {
     if (mesh && mesh.instanceMatrix.count >= count) {
       mesh.count = count;
+      mesh.geometry = this.geometry;
       return mesh;
     }
     if (mesh) {
@@ -188,7 +197,9 @@ export class ParticleViewer {
     this.controls.dispose();
     this.base?.dispose();
     this.highlight?.dispose();
-    this.geometry.dispose();
+    this.smooth.dispose();
+    this.fine.dispose();
+    this.coarse.dispose();
     this.baseMaterial.dispose();
     this.highlightMaterial.dispose();
     this.renderer.dispose();
