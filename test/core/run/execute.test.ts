@@ -135,6 +135,37 @@ describe('executeRun', () => {
     expect(seen).toBeLessThan(100);
   });
 
+  it('runs the 76-dimensional dimer pipeline end to end (ML, then KL + RC from wild samples)', async () => {
+    const rows: MetricsRow[] = [];
+    const result = await executeRun(
+      RunSpec.parse({
+        seed: 2,
+        system: { id: 'dimer', preset: 'fig3' },
+        data: { source: 'metropolis', samplesPerStart: 20, stride: 5, stepSize: 0.02 },
+        flow: { blocks: ['R', 'R'], hidden: [16], activation: 'tanh' },
+        training: {
+          batchSize: 32,
+          learningRate: 1e-4,
+          temperatures: [0.5, 1, 2],
+          rc: { min: 0.5, max: 2.5, bins: 20 },
+          stages: [
+            { iterations: 2, weights: { ml: 1 } },
+            { iterations: 3, weights: { ml: 100, kl: 1, rc: 1 }, highEnergy: 1e4 },
+          ],
+        },
+        sampling: { temperatures: [1], n: 100, chunk: 50 },
+        analysis: { bins: 20, bootstrap: 2 },
+      }),
+      { onMetrics: (r) => rows.push(...r) },
+    );
+    expect(result.iterations).toBe(5);
+    expect(result.skippedSteps).toBe(0);
+    expect(rows.every((r) => Number.isFinite(r.loss) && Number.isFinite(r.gradNorm))).toBe(true);
+    // Untrained: particles overlap, u is astronomically high, yet the lin-log cut keeps KL finite.
+    expect(rows[4].kl).toBeGreaterThan(1e4);
+    expect(result.temperatures[0].n).toBe(100);
+  });
+
   it('trains from a caller-supplied dataset and fails clearly without one', async () => {
     const spec = RunSpec.parse({ ...tinySpec, data: { source: 'dataset', datasetId: 'd1' } });
     const data = new Float32Array(400);
