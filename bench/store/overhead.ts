@@ -20,14 +20,23 @@ import { RunPersister } from '../../src/main/services/runPersister.js';
 import { Store } from '../../src/main/store/store.js';
 import { RunSpec, type MetricsRow } from '../../src/shared/runspec.js';
 
-const { values } = parseArgs({ options: { reps: { type: 'string', default: '2' }, iterations: { type: 'string', default: '100' } } });
+const { values } = parseArgs({
+  options: { reps: { type: 'string', default: '2' }, iterations: { type: 'string', default: '100' } },
+});
 const reps = Number(values.reps);
 const iterations = Number(values.iterations);
 
 const system = createSystem({ id: 'double-well' });
 const data = metropolis(
   system,
-  { starts: system.initialConfigurations(), samplesPerStart: 2000, stride: 10, stepSize: 0.3, burnIn: 0, temperature: 1 },
+  {
+    starts: system.initialConfigurations(),
+    samplesPerStart: 2000,
+    stride: 10,
+    stepSize: 0.3,
+    burnIn: 0,
+    temperature: 1,
+  },
   new Rng(1),
 );
 
@@ -43,7 +52,12 @@ const spec = RunSpec.parse({
     checkpointEvery: 10,
     stages: [
       { iterations: Math.floor(iterations / 2), weights: { ml: 1 } },
-      { iterations: iterations - Math.floor(iterations / 2), weights: { ml: 1, kl: 0.1 }, highEnergy: 100, maxEnergy: 1e6 },
+      {
+        iterations: iterations - Math.floor(iterations / 2),
+        weights: { ml: 1, kl: 0.1 },
+        highEnergy: 100,
+        maxEnergy: 1e6,
+      },
     ],
   },
   sampling: { temperatures: [1], n: 100 },
@@ -96,7 +110,8 @@ async function withStore(): Promise<number> {
   });
   persister.flush();
   const rows = store.runs.metrics(run.id);
-  if (rows.length !== iterations) throw new Error(`stored ${rows.length} metrics rows, expected ${iterations}`);
+  if (rows.length !== iterations)
+    throw new Error(`stored ${rows.length} metrics rows, expected ${iterations}`);
   store.close();
   storeSeconds.push(acc.s);
   trainSeconds.push(rows[rows.length - 1].time - rows[0].time);

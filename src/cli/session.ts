@@ -44,7 +44,8 @@ export async function openSession(projectPath: string | null, opts: SessionOptio
   const jobMode = process.env.BGW_JOB_MODE === 'inline' ? 'inline' : 'worker';
   const backend = createBackend({ sink, jobMode, appDataDir: process.env.BGW_APP_DATA });
   if (projectPath) {
-    if (opts.create && !existsSync(projectPath)) await call(() => backend.services['project.create']({ path: projectPath }));
+    if (opts.create && !existsSync(projectPath))
+      await call(() => backend.services['project.create']({ path: projectPath }));
     else await call(() => backend.services['project.open']({ path: projectPath }));
   }
   return {
@@ -57,7 +58,9 @@ export async function openSession(projectPath: string | null, opts: SessionOptio
       };
       process.once('SIGINT', onSigint);
       try {
-        const p = finished.get(jobId) ?? (await new Promise<EventPayload<'job.finished'>>((resolve) => waiters.set(jobId, resolve)));
+        const p =
+          finished.get(jobId) ??
+          (await new Promise<EventPayload<'job.finished'>>((resolve) => waiters.set(jobId, resolve)));
         progress.done();
         if (p.status === 'cancelled') throw new CliError(`${p.kind} job cancelled`, 130);
         if (p.status === 'failed') throw new CliError(`${p.kind} job failed: ${p.error ?? 'unknown error'}`);

@@ -11,13 +11,21 @@ export interface CliResult {
   stderr: string;
 }
 
-export function spawnBgw(args: string[], env: Record<string, string> = {}): { child: ChildProcess; result: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BGW, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnBgw(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; result: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BGW, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const result = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, result };
 }
 

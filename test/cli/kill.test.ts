@@ -24,7 +24,12 @@ const spec = {
   system: { id: 'double-well' },
   data: { source: 'metropolis', samplesPerStart: 200, stride: 10, stepSize: 0.3 },
   flow: { blocks: ['R', 'R', 'R', 'R'], hidden: [8, 8] },
-  training: { batchSize: 32, learningRate: 0.005, checkpointEvery: EVERY, stages: [{ iterations: TOTAL, weights: { ml: 1 } }] },
+  training: {
+    batchSize: 32,
+    learningRate: 0.005,
+    checkpointEvery: EVERY,
+    stages: [{ iterations: TOTAL, weights: { ml: 1 } }],
+  },
   sampling: { temperatures: [1], n: 200 },
   analysis: { bins: 20, bootstrap: 0 },
 };
@@ -91,8 +96,13 @@ async function round(dir: string, lane: number, rng: Rng, window: { ms: number }
   const cks = after.runs.checkpointIterations(runId);
   expect(cks[0]).toBeLessThanOrEqual(EVERY);
   expect(cks[cks.length - 1]).toBe(TOTAL);
-  for (let i = 1; i < cks.length; i++) expect(cks[i] - cks[i - 1]).toBeGreaterThan(0), expect(cks[i] - cks[i - 1]).toBeLessThanOrEqual(EVERY);
-  expect(after.runs.metrics(runId).map((m) => m.iteration)).toEqual(Array.from({ length: TOTAL }, (_, i) => i));
+  for (let i = 1; i < cks.length; i++) {
+    expect(cks[i] - cks[i - 1]).toBeGreaterThan(0);
+    expect(cks[i] - cks[i - 1]).toBeLessThanOrEqual(EVERY);
+  }
+  expect(after.runs.metrics(runId).map((m) => m.iteration)).toEqual(
+    Array.from({ length: TOTAL }, (_, i) => i),
+  );
   expect(after.runs.get(runId)!.status).toBe('completed');
   expect(after.samples.list(runId)).toHaveLength(1);
   after.close();

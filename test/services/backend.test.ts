@@ -41,22 +41,39 @@ describe('projects', () => {
     expect(cur).toMatchObject({ name: 'services test', schemaVersion: 1 });
     const recent = await b.services['project.recent']({});
     expect(recent[0].path).toBe(join(dir, 'main.bgw'));
-    expect(JSON.parse(readFileSync(join(appData, 'recent-projects.json'), 'utf8'))[0].path).toBe(join(dir, 'main.bgw'));
+    expect(JSON.parse(readFileSync(join(appData, 'recent-projects.json'), 'utf8'))[0].path).toBe(
+      join(dir, 'main.bgw'),
+    );
   });
 
   it('gives clear contract errors', async () => {
     const other = createBackend({ sink: new RecordingSink() });
-    await expect(other.services['runs.list']({})).rejects.toMatchObject({ code: 'invalid_request', message: /No project is open/ });
-    await expect(other.services['project.open']({ path: join(dir, 'nope.bgw') })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(other.services['project.open']({ path: join(dir, '..') })).rejects.toMatchObject({ code: 'failed' });
+    await expect(other.services['runs.list']({})).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: /No project is open/,
+    });
+    await expect(other.services['project.open']({ path: join(dir, 'nope.bgw') })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(other.services['project.open']({ path: join(dir, '..') })).rejects.toMatchObject({
+      code: 'failed',
+    });
     await other.dispose();
-    await expect(b.services['runs.get']({ runId: 'run-missing' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(b.services['runs.get']({ runId: 'run-missing' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('lists the catalogue and energy curves', async () => {
     const systems = await b.services['systems.list']({});
-    expect(systems.map((s) => s.id)).toEqual(expect.arrayContaining(['double-well', 'mueller-brown', 'dimer']));
-    const curve = await b.services['systems.energyProfile']({ systemId: 'double-well', params: {}, points: 101 });
+    expect(systems.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['double-well', 'mueller-brown', 'dimer']),
+    );
+    const curve = await b.services['systems.energyProfile']({
+      systemId: 'double-well',
+      params: {},
+      points: 101,
+    });
     // Double well: F(x1) = x1⁴ − 6x1² + x1 up to a constant; the left minimum near −1.77 is lowest.
     const min = curve.reduce((a, p) => (p.energy < a.energy ? p : a));
     expect(min.rc).toBeCloseTo(-1.75, 1);
@@ -67,12 +84,21 @@ describe('projects', () => {
 
 describe('data, training, sampling, analysis', () => {
   it('simulates a Metropolis dataset in a worker and histograms its reaction coordinate', async () => {
-    const { jobId } = await b.services['datasets.simulate']({ systemId: 'double-well', params: {}, samplesPerStart: 400, stepSize: 0.3, stride: 10, temperature: 1 });
+    const { jobId } = await b.services['datasets.simulate']({
+      systemId: 'double-well',
+      params: {},
+      samplesPerStart: 400,
+      stepSize: 0.3,
+      stride: 10,
+      temperature: 1,
+    });
     const f = await finished(jobId);
     expect(f.kind).toBe('simulate');
     datasetId = f.resultId!;
     const list = await b.services['datasets.list']({});
-    expect(list).toEqual([expect.objectContaining({ id: datasetId, frames: 800, dim: 2, source: 'metropolis' })]);
+    expect(list).toEqual([
+      expect.objectContaining({ id: datasetId, frames: 800, dim: 2, source: 'metropolis' }),
+    ]);
     const h = await b.services['datasets.rcHistogram']({ datasetId, bins: 20 });
     expect(h.edges).toHaveLength(21);
     expect(h.counts.reduce((a, c) => a + c, 0)).toBe(800);
@@ -86,11 +112,20 @@ describe('data, training, sampling, analysis', () => {
     const f = await finished(started.jobId);
     expect(f).toMatchObject({ kind: 'training', resultId: runId });
     const { summary } = await b.services['runs.get']({ runId });
-    expect(summary).toMatchObject({ status: 'completed', iterations: 60, totalIterations: 60, backend: 'wasm', error: null });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      iterations: 60,
+      totalIterations: 60,
+      backend: 'wasm',
+      error: null,
+    });
     const metrics = await b.services['runs.metrics']({ runId, afterIteration: -1 });
     expect(metrics.map((m) => m.iteration)).toEqual(Array.from({ length: 60 }, (_, i) => i));
     expect(metrics[59].loss).toBeLessThan(metrics[0].loss);
-    const streamed = sink.of('run.metrics').filter((e) => e.runId === runId).flatMap((e) => e.rows.map((r) => r.iteration));
+    const streamed = sink
+      .of('run.metrics')
+      .filter((e) => e.runId === runId)
+      .flatMap((e) => e.rows.map((r) => r.iteration));
     expect(streamed).toEqual(metrics.map((m) => m.iteration));
     expect(b.context.store!.runs.checkpointIterations(runId)).toEqual([10, 20, 30, 40, 50, 60]);
     const sets = await b.services['samples.list']({ runId });
@@ -115,16 +150,33 @@ describe('data, training, sampling, analysis', () => {
   it('exports profiles, samples and datasets that read back with the project readers, recorded in history', async () => {
     const sets = await b.services['samples.list']({ runId });
     const setId = sets[0].id;
-    const fe = await b.services['analysis.freeEnergy']({ sampleSetId: setId, bins: 40, range: [-2.5, 2.5], bootstrap: 10 });
+    const fe = await b.services['analysis.freeEnergy']({
+      sampleSetId: setId,
+      bins: 40,
+      range: [-2.5, 2.5],
+      bootstrap: 10,
+    });
 
-    const fes = await b.services['export.write']({ what: 'profile', id: fe.analysisId, format: 'plumed', path: join(dir, 'fes.dat') });
+    const fes = await b.services['export.write']({
+      what: 'profile',
+      id: fe.analysisId,
+      format: 'plumed',
+      path: join(dir, 'fes.dat'),
+    });
     const grid = parsePlumedGrid(readFileSync(fes.path, 'utf8'));
     expect(grid.fields).toEqual(['x1', 'file.free', 'der_x1']);
     expect(grid.columns.x1).toHaveLength(40);
-    const kept = grid.columns.x1.map((rc, i) => [rc, grid.columns['file.free'][i]]).filter(([, F]) => Number.isFinite(F));
+    const kept = grid.columns.x1
+      .map((rc, i) => [rc, grid.columns['file.free'][i]])
+      .filter(([, F]) => Number.isFinite(F));
     expect(kept).toEqual(fe.profile.map((p) => [Number(p.rc.toFixed(9)), Number(p.F.toFixed(9))]));
 
-    const npy = await b.services['export.write']({ what: 'samples', id: setId, format: 'npy', path: join(dir, 'samples.npy') });
+    const npy = await b.services['export.write']({
+      what: 'samples',
+      id: setId,
+      format: 'npy',
+      path: join(dir, 'samples.npy'),
+    });
     const arr = decodeNpy(new Uint8Array(readFileSync(npy.path)));
     const full = b.context.store!.samples.get(setId)!;
     expect(arr.shape).toEqual([2000, 2]);
@@ -135,8 +187,16 @@ describe('data, training, sampling, analysis', () => {
     expect(parseCsv(csv.content!).columns.map((c) => c.name)).toEqual(['x1', 'F', 'error']);
 
     for (const format of ['xyz', 'pdb'] as const) {
-      const ex = await b.services['export.write']({ what: 'dataset', id: datasetId, format, path: join(dir, `data.${format}`) });
-      const { jobId } = await b.services['datasets.import']({ path: ex.path, options: { systemId: 'double-well', plane: 'xy' } });
+      const ex = await b.services['export.write']({
+        what: 'dataset',
+        id: datasetId,
+        format,
+        path: join(dir, `data.${format}`),
+      });
+      const { jobId } = await b.services['datasets.import']({
+        path: ex.path,
+        options: { systemId: 'double-well', plane: 'xy' },
+      });
       const f = await finished(jobId);
       const back = b.context.store!.datasets.frames(f.resultId!)!;
       const orig = b.context.store!.datasets.frames(datasetId)!;
@@ -150,13 +210,17 @@ describe('data, training, sampling, analysis', () => {
     expect(hist.encoding).toBe('base64');
     expect(decodeNpy(new Uint8Array(Buffer.from(hist.content!, 'base64'))).shape).toEqual([60, 3]);
 
-    await expect(b.services['export.write']({ what: 'profile', id: fe.analysisId, format: 'xyz' })).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(
+      b.services['export.write']({ what: 'profile', id: fe.analysisId, format: 'xyz' }),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
 
     const history = await b.services['project.history']({});
     const exports = history.filter((h) => h.kind === 'export');
     expect(exports).toHaveLength(6);
     expect(exports.map((e) => e.detail.format)).toEqual(['plumed', 'npy', 'csv', 'xyz', 'pdb', 'npy']);
-    expect(history.map((h) => h.kind)).toEqual(expect.arrayContaining(['system', 'dataset', 'run', 'samples', 'analysis']));
+    expect(history.map((h) => h.kind)).toEqual(
+      expect.arrayContaining(['system', 'dataset', 'run', 'samples', 'analysis']),
+    );
   });
 });
 
@@ -165,7 +229,12 @@ describe('run lifecycle', () => {
     const spec = RunSpec.parse(
       smallSpec({
         data: { source: 'dataset', datasetId },
-        training: { batchSize: 64, learningRate: 5e-3, checkpointEvery: 5, stages: [{ iterations: 400, weights: { ml: 1 } }] },
+        training: {
+          batchSize: 64,
+          learningRate: 5e-3,
+          checkpointEvery: 5,
+          stages: [{ iterations: 400, weights: { ml: 1 } }],
+        },
         sampling: { temperatures: [1], n: 500 },
       }),
     );
@@ -201,10 +270,20 @@ describe('run lifecycle', () => {
   });
 
   it('fine-tunes from another run’s checkpoint: starts at the parent’s loss, not from scratch', async () => {
-    const base = smallSpec({ data: { source: 'dataset', datasetId }, training: { batchSize: 128, learningRate: 5e-3, checkpointEvery: 10, stages: [{ iterations: 10, weights: { ml: 1 } }] } });
+    const base = smallSpec({
+      data: { source: 'dataset', datasetId },
+      training: {
+        batchSize: 128,
+        learningRate: 5e-3,
+        checkpointEvery: 10,
+        stages: [{ iterations: 10, weights: { ml: 1 } }],
+      },
+    });
     const fresh = await b.services['runs.start']({ spec: RunSpec.parse({ ...base, seed: 11 }) });
     await finished(fresh.jobId);
-    const tuned = await b.services['runs.start']({ spec: RunSpec.parse({ ...base, seed: 11, initFrom: { runId } }) });
+    const tuned = await b.services['runs.start']({
+      spec: RunSpec.parse({ ...base, seed: 11, initFrom: { runId } }),
+    });
     await finished(tuned.jobId);
     const { summary } = await b.services['runs.get']({ runId: tuned.runId });
     expect(summary.parentRunId).toBe(runId);
@@ -213,6 +292,8 @@ describe('run lifecycle', () => {
     const parentEnd = (await b.services['runs.metrics']({ runId, afterIteration: 58 }))[0].ml!;
     expect(lossTuned).toBeLessThan(lossFresh - 0.2);
     expect(Math.abs(lossTuned - parentEnd)).toBeLessThan(0.5);
-    await expect(b.services['runs.start']({ spec: RunSpec.parse({ ...base, initFrom: { runId: 'run-nope' } }) })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      b.services['runs.start']({ spec: RunSpec.parse({ ...base, initFrom: { runId: 'run-nope' } }) }),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 });

@@ -28,7 +28,9 @@ export class RecordingSink implements EventSink {
   }
 
   finished(jobId: string): Promise<EventPayload<'job.finished'>> {
-    const done = this.events.find((e) => e.event === 'job.finished' && (e.payload as EventPayload<'job.finished'>).jobId === jobId);
+    const done = this.events.find(
+      (e) => e.event === 'job.finished' && (e.payload as EventPayload<'job.finished'>).jobId === jobId,
+    );
     if (done) return Promise.resolve(done.payload as EventPayload<'job.finished'>);
     return new Promise((resolve) => this.waiters.push({ jobId, resolve }));
   }

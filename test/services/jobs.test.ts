@@ -12,7 +12,18 @@ import { RecordingSink, smallSpec, tempDir } from './helpers.js';
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 function row(i: number): MetricsRow {
-  return { iteration: i, stage: 0, loss: 1 / (i + 1), ml: 1, kl: null, rc: null, gradNorm: 1, essFraction: null, skipped: 0, time: i / 1000 };
+  return {
+    iteration: i,
+    stage: 0,
+    loss: 1 / (i + 1),
+    ml: 1,
+    kl: null,
+    rc: null,
+    gradNorm: 1,
+    essFraction: null,
+    skipped: 0,
+    time: i / 1000,
+  };
 }
 
 /** Trains `iterations` fake iterations, ~1 ms each, with the executor's hook contract. */
@@ -20,15 +31,24 @@ function fakeExecutor(opts: { fail?: string } = {}): ExecuteRun {
   return async (spec, hooks = {}) => {
     const total = spec.training.stages.reduce((s, st) => s + st.iterations, 0);
     for (let i = hooks.resume?.iteration ?? 0; i < total; i++) {
-      if (hooks.signal?.aborted) throw Object.assign(new Error('Run cancelled'), { name: 'CancellationError' });
+      if (hooks.signal?.aborted)
+        throw Object.assign(new Error('Run cancelled'), { name: 'CancellationError' });
       if (opts.fail && i === 5) throw new Error(opts.fail);
       hooks.onProgress?.({ phase: 'training', fraction: i / total, message: `Iteration ${i}` });
       hooks.onMetrics?.([row(i)]);
-      if ((i + 1) % spec.training.checkpointEvery === 0) await hooks.onCheckpoint?.({ iteration: i + 1, bytes: new Uint8Array([i + 1]) });
+      if ((i + 1) % spec.training.checkpointEvery === 0)
+        await hooks.onCheckpoint?.({ iteration: i + 1, bytes: new Uint8Array([i + 1]) });
       const until = Date.now() + 1;
       while (Date.now() < until) await tick();
     }
-    return { spec, backend: 'fake', wallTimeSeconds: 0, iterations: total, skippedSteps: 0, temperatures: [] };
+    return {
+      spec,
+      backend: 'fake',
+      wallTimeSeconds: 0,
+      iterations: total,
+      skippedSteps: 0,
+      temperatures: [],
+    };
   };
 }
 
@@ -40,7 +60,16 @@ async function setup(executeRun: ExecuteRun) {
 }
 
 const spec = (iterations: number) =>
-  RunSpec.parse(smallSpec({ training: { batchSize: 8, learningRate: 1e-3, checkpointEvery: 7, stages: [{ iterations, weights: { ml: 1 } }] } }));
+  RunSpec.parse(
+    smallSpec({
+      training: {
+        batchSize: 8,
+        learningRate: 1e-3,
+        checkpointEvery: 7,
+        stages: [{ iterations, weights: { ml: 1 } }],
+      },
+    }),
+  );
 
 describe('jobs', () => {
   it('throttles progress to about ten events a second and persists every metrics row once', async () => {
@@ -57,15 +86,20 @@ describe('jobs', () => {
     expect(metrics.map((m) => m.iteration)).toEqual(Array.from({ length: 400 }, (_, i) => i));
     // Batched: far fewer write events than rows.
     expect(sink.of('run.metrics').length).toBeLessThan(400 / 4);
-    expect(b.context.store!.runs.checkpointIterations(runId)).toEqual(Array.from({ length: 57 }, (_, i) => 7 * (i + 1)));
-    expect(b.context.store!.db.prepare('SELECT COUNT(*) AS c FROM checkpoints WHERE bytes IS NOT NULL').get()).toEqual({ c: 3 });
+    expect(b.context.store!.runs.checkpointIterations(runId)).toEqual(
+      Array.from({ length: 57 }, (_, i) => 7 * (i + 1)),
+    );
+    expect(
+      b.context.store!.db.prepare('SELECT COUNT(*) AS c FROM checkpoints WHERE bytes IS NOT NULL').get(),
+    ).toEqual({ c: 3 });
     await b.dispose();
   });
 
   it('cancels through jobs.cancel and resumes from the last checkpoint', async () => {
     const { sink, b } = await setup(fakeExecutor());
     const { runId, jobId } = await b.services['runs.start']({ spec: spec(2000) });
-    while ((b.context.store!.runs.checkpoint(runId)?.iteration ?? 0) < 14) await new Promise((r) => setTimeout(r, 5));
+    while ((b.context.store!.runs.checkpoint(runId)?.iteration ?? 0) < 14)
+      await new Promise((r) => setTimeout(r, 5));
     expect(await b.services['jobs.cancel']({ jobId })).toEqual({ cancelled: true });
     expect((await sink.finished(jobId)).status).toBe('cancelled');
     const run = (await b.services['runs.get']({ runId })).summary;
@@ -87,7 +121,10 @@ describe('jobs', () => {
     const { runId, jobId } = await b.services['runs.start']({ spec: spec(50) });
     const f = await sink.finished(jobId);
     expect(f).toMatchObject({ status: 'failed', error: 'loss is NaN at iteration 5' });
-    expect((await b.services['runs.get']({ runId })).summary).toMatchObject({ status: 'failed', error: 'loss is NaN at iteration 5' });
+    expect((await b.services['runs.get']({ runId })).summary).toMatchObject({
+      status: 'failed',
+      error: 'loss is NaN at iteration 5',
+    });
     await b.dispose();
   });
 
@@ -95,7 +132,9 @@ describe('jobs', () => {
     const { sink, b } = await setup(fakeExecutor());
     const { runId, jobId } = await b.services['runs.start']({ spec: spec(5000) });
     // Break the store under the job: a trigger rejecting checkpoints stands in for a full disk.
-    b.context.store!.db.exec(`CREATE TRIGGER no_space BEFORE INSERT ON checkpoints BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    b.context.store!.db.exec(
+      `CREATE TRIGGER no_space BEFORE INSERT ON checkpoints BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`,
+    );
     const f = await sink.finished(jobId);
     expect(f.status).toBe('failed');
     expect(f.error).toMatch(/could not save job output: database or disk is full/);
@@ -106,7 +145,11 @@ describe('jobs', () => {
   it('imports uploaded bytes (browser drag and drop) and reports a broken file as a failed job', async () => {
     const { sink, b } = await setup(fakeExecutor());
     const xyz = ['1', 'frame 0', 'C 0.5 -1.0 0', '1', 'frame 1', 'C -1.75 0.25 0', ''].join('\n');
-    const ok = await b.services['datasets.importBytes']({ fileName: 'two.xyz', base64: Buffer.from(xyz).toString('base64'), options: { systemId: 'double-well', plane: 'xy' } });
+    const ok = await b.services['datasets.importBytes']({
+      fileName: 'two.xyz',
+      base64: Buffer.from(xyz).toString('base64'),
+      options: { systemId: 'double-well', plane: 'xy' },
+    });
     const f = await sink.finished(ok.jobId);
     expect(f).toMatchObject({ status: 'completed', kind: 'import' });
     const d = b.context.store!.datasets.get(f.resultId!)!;
@@ -114,7 +157,11 @@ describe('jobs', () => {
     expect(d.provenance).toMatchObject({ fileName: 'two.xyz', format: 'xyz' });
     expect(Array.from(b.context.store!.datasets.frames(d.id)!)).toEqual([0.5, -1, -1.75, 0.25]);
 
-    const bad = await b.services['datasets.importBytes']({ fileName: 'bad.xyz', base64: Buffer.from('3\nx\nC 1 2\n').toString('base64'), options: { systemId: 'double-well' } });
+    const bad = await b.services['datasets.importBytes']({
+      fileName: 'bad.xyz',
+      base64: Buffer.from('3\nx\nC 1 2\n').toString('base64'),
+      options: { systemId: 'double-well' },
+    });
     const g = await sink.finished(bad.jobId);
     expect(g.status).toBe('failed');
     expect(g.error).toMatch(/bad\.xyz/);

@@ -76,7 +76,15 @@ describe('project files', () => {
 
     const big = fresh();
     const s = Store.create(big, 'big');
-    s.datasets.insert({ name: 'd', systemId: 'double-well', frames: 20000, dim: 2, source: 'test', x: new Float32Array(40000), provenance: {} });
+    s.datasets.insert({
+      name: 'd',
+      systemId: 'double-well',
+      frames: 20000,
+      dim: 2,
+      source: 'test',
+      x: new Float32Array(40000),
+      provenance: {},
+    });
     s.db.pragma('wal_checkpoint(TRUNCATE)');
     s.db.pragma('journal_mode = DELETE');
     s.close();
@@ -109,7 +117,16 @@ describe('project files', () => {
     const s = Store.create(fresh(), 'm');
     const run = s.runs.create(spec);
     const rows = Array.from({ length: 10 }, (_, i) => ({
-      iteration: i, stage: 0, loss: 10 - i, ml: 10 - i, kl: null, rc: null, gradNorm: 1, essFraction: null, skipped: 0, time: i * 0.1,
+      iteration: i,
+      stage: 0,
+      loss: 10 - i,
+      ml: 10 - i,
+      kl: null,
+      rc: null,
+      gradNorm: 1,
+      essFraction: null,
+      skipped: 0,
+      time: i * 0.1,
     }));
     s.runs.appendMetrics(run.id, rows.slice(0, 6));
     for (const it of [2, 4, 6]) s.runs.saveCheckpoint(run.id, it, new Uint8Array([it, it + 1]));
@@ -117,7 +134,9 @@ describe('project files', () => {
     s.runs.saveCheckpoint(run.id, 8, new Uint8Array([8, 9]));
     expect(s.runs.checkpointIterations(run.id)).toEqual([2, 4, 6, 8]);
     expect(s.runs.checkpoint(run.id)!.bytes).toEqual(new Uint8Array([8, 9]));
-    expect(s.db.prepare('SELECT COUNT(*) AS c FROM checkpoints WHERE bytes IS NOT NULL').get()).toEqual({ c: 2 });
+    expect(s.db.prepare('SELECT COUNT(*) AS c FROM checkpoints WHERE bytes IS NOT NULL').get()).toEqual({
+      c: 2,
+    });
     expect(s.runs.get(run.id)!.iterations).toBe(8);
     s.runs.rewindTo(run.id, 4);
     expect(s.runs.checkpointIterations(run.id)).toEqual([2, 4]);
@@ -133,7 +152,20 @@ describe('project files', () => {
     w.runs.markRunning(run.id, 'cpu');
     const r = Store.open(p, { readonly: true });
     for (let i = 0; i < 5; i++) {
-      w.runs.appendMetrics(run.id, [{ iteration: i, stage: 0, loss: i, ml: i, kl: null, rc: null, gradNorm: 0, essFraction: null, skipped: 0, time: 0 }]);
+      w.runs.appendMetrics(run.id, [
+        {
+          iteration: i,
+          stage: 0,
+          loss: i,
+          ml: i,
+          kl: null,
+          rc: null,
+          gradNorm: 0,
+          essFraction: null,
+          skipped: 0,
+          time: 0,
+        },
+      ]);
       expect(r.runs.metrics(run.id)).toHaveLength(i + 1);
       expect(r.runs.get(run.id)!.status).toBe('running');
     }

@@ -23,20 +23,35 @@ export function registerAnalysis(program: Command): void {
     .option('--range <min,max>', 'reaction-coordinate range (default: the system’s)')
     .option('--bootstrap <n>', 'bootstrap resamples for error bars', (v) => Number.parseInt(v, 10), 100)
     .option('--json', 'machine-readable output')
-    .action(async (file: string, o: { samples: string; bins: number; range?: string; bootstrap: number; json?: boolean }) => {
-      if (!(o.bins > 0)) throw new CliError('--bins must be a positive integer');
-      const range = o.range ? parseRange(o.range) : undefined;
-      const s = await openSession(file);
-      try {
-        const r = await call(() => s.backend.services['analysis.freeEnergy']({ sampleSetId: o.samples, bins: o.bins, range, bootstrap: o.bootstrap }));
-        if (o.json) return printJson(r);
-        printLine(`analysis ${r.analysisId}: τ = ${r.temperature}, ESS = ${r.ess.toFixed(1)}, ΔF = ${r.deltaF.value.toFixed(3)} ± ${r.deltaF.error.toFixed(3)} kT`);
-        printLine('rc\tF\terror');
-        for (const b of r.profile) printLine(`${b.rc.toFixed(4)}\t${b.F.toFixed(4)}\t${b.error.toFixed(4)}`);
-      } finally {
-        await s.close();
-      }
-    });
+    .action(
+      async (
+        file: string,
+        o: { samples: string; bins: number; range?: string; bootstrap: number; json?: boolean },
+      ) => {
+        if (!(o.bins > 0)) throw new CliError('--bins must be a positive integer');
+        const range = o.range ? parseRange(o.range) : undefined;
+        const s = await openSession(file);
+        try {
+          const r = await call(() =>
+            s.backend.services['analysis.freeEnergy']({
+              sampleSetId: o.samples,
+              bins: o.bins,
+              range,
+              bootstrap: o.bootstrap,
+            }),
+          );
+          if (o.json) return printJson(r);
+          printLine(
+            `analysis ${r.analysisId}: τ = ${r.temperature}, ESS = ${r.ess.toFixed(1)}, ΔF = ${r.deltaF.value.toFixed(3)} ± ${r.deltaF.error.toFixed(3)} kT`,
+          );
+          printLine('rc\tF\terror');
+          for (const b of r.profile)
+            printLine(`${b.rc.toFixed(4)}\t${b.F.toFixed(4)}\t${b.error.toFixed(4)}`);
+        } finally {
+          await s.close();
+        }
+      },
+    );
 
   program
     .command('export <what> <project> <id>')
@@ -44,18 +59,27 @@ export function registerAnalysis(program: Command): void {
     .requiredOption('--format <format>', FORMATS.join('|'))
     .requiredOption('--out <file>', 'output file')
     .option('--json', 'machine-readable output')
-    .action(async (what: string, file: string, id: string, o: { format: string; out: string; json?: boolean }) => {
-      if (!(WHAT as readonly string[]).includes(what)) throw new CliError(`cannot export "${what}"; choose ${WHAT.join(', ')}`);
-      if (!(FORMATS as readonly string[]).includes(o.format)) throw new CliError(`unknown format "${o.format}"; choose ${FORMATS.join(', ')}`);
-      const s = await openSession(file);
-      try {
-        const r = await call(() =>
-          s.backend.services['export.write']({ what: what as (typeof WHAT)[number], id, format: o.format as (typeof FORMATS)[number], path: o.out }),
-        );
-        if (o.json) printJson({ exportId: r.exportId, path: r.path });
-        else printLine(`wrote ${r.path} (${r.exportId})`);
-      } finally {
-        await s.close();
-      }
-    });
+    .action(
+      async (what: string, file: string, id: string, o: { format: string; out: string; json?: boolean }) => {
+        if (!(WHAT as readonly string[]).includes(what))
+          throw new CliError(`cannot export "${what}"; choose ${WHAT.join(', ')}`);
+        if (!(FORMATS as readonly string[]).includes(o.format))
+          throw new CliError(`unknown format "${o.format}"; choose ${FORMATS.join(', ')}`);
+        const s = await openSession(file);
+        try {
+          const r = await call(() =>
+            s.backend.services['export.write']({
+              what: what as (typeof WHAT)[number],
+              id,
+              format: o.format as (typeof FORMATS)[number],
+              path: o.out,
+            }),
+          );
+          if (o.json) printJson({ exportId: r.exportId, path: r.path });
+          else printLine(`wrote ${r.path} (${r.exportId})`);
+        } finally {
+          await s.close();
+        }
+      },
+    );
 }

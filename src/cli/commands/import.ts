@@ -9,7 +9,9 @@ const PLANES = ['xy', 'xz', 'yz'] as const;
 export function registerImport(program: Command): void {
   program
     .command('import <project> <file>')
-    .description('import a trajectory (XYZ, PDB, GRO, DCD, XTC, TRR, LAMMPS dump, AMBER NetCDF, NumPy) as a dataset')
+    .description(
+      'import a trajectory (XYZ, PDB, GRO, DCD, XTC, TRR, LAMMPS dump, AMBER NetCDF, NumPy) as a dataset',
+    )
     .requiredOption('--system <id>', 'system the frames belong to (double-well, mueller-brown, dimer)')
     .option('--format <format>', 'file format (default: from the extension)')
     .option('--units <unit>', UNITS.join('|'))
@@ -23,10 +25,22 @@ export function registerImport(program: Command): void {
       async (
         project: string,
         file: string,
-        o: { system: string; format?: string; units?: string; scale?: number; atoms?: string; plane?: string; stride?: number; relabel?: boolean; json?: boolean },
+        o: {
+          system: string;
+          format?: string;
+          units?: string;
+          scale?: number;
+          atoms?: string;
+          plane?: string;
+          stride?: number;
+          relabel?: boolean;
+          json?: boolean;
+        },
       ) => {
-        if (o.units && !(UNITS as readonly string[]).includes(o.units)) throw new CliError(`--units must be one of ${UNITS.join(', ')}`);
-        if (o.plane && !(PLANES as readonly string[]).includes(o.plane)) throw new CliError(`--plane must be one of ${PLANES.join(', ')}`);
+        if (o.units && !(UNITS as readonly string[]).includes(o.units))
+          throw new CliError(`--units must be one of ${UNITS.join(', ')}`);
+        if (o.plane && !(PLANES as readonly string[]).includes(o.plane))
+          throw new CliError(`--plane must be one of ${PLANES.join(', ')}`);
         const s = await openSession(project);
         try {
           const options = {

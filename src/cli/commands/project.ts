@@ -60,7 +60,9 @@ export function registerProject(program: Command): void {
       else {
         printLine(`${info.name}  (${info.path})`);
         printLine(`schema ${info.schemaVersion}, created ${info.createdAt}`);
-        printLine(`${info.datasets} datasets, ${info.runs} runs, ${info.sampleSets} sample sets, ${info.analyses} analyses, ${info.exports} exports`);
+        printLine(
+          `${info.datasets} datasets, ${info.runs} runs, ${info.sampleSets} sample sets, ${info.analyses} analyses, ${info.exports} exports`,
+        );
       }
     });
 
@@ -72,7 +74,10 @@ export function registerProject(program: Command): void {
       const entries = readStore(file, (st) => projectHistory(st));
       if (o.json) return printJson(entries);
       for (const e of entries) {
-        const status = e.kind === 'run' ? ` [${String(e.detail.status)} ${String(e.detail.iterations)}/${String(e.detail.totalIterations)}]` : '';
+        const status =
+          e.kind === 'run'
+            ? ` [${String(e.detail.status)} ${String(e.detail.iterations)}/${String(e.detail.totalIterations)}]`
+            : '';
         printLine(`${e.createdAt}  ${e.kind.padEnd(8)} ${e.id}  ${e.label}${status}`);
       }
     });

@@ -57,7 +57,9 @@ async function runInMemory(spec: RunSpec): Promise<RunResult> {
 export function registerRun(program: Command): void {
   program
     .command('run <spec>')
-    .description('train and sample a run spec (JSON); with --project the run, its metrics and checkpoints are saved')
+    .description(
+      'train and sample a run spec (JSON); with --project the run, its metrics and checkpoints are saved',
+    )
     .option('--project <file>', 'project file (.bgw), created when missing')
     .option('--out <file>', 'write the result JSON here')
     .option('--json', 'machine-readable output')
@@ -102,7 +104,14 @@ export function registerRun(program: Command): void {
         note(`resuming run ${o.run} from iteration ${from}`);
         await s.runJob(started.jobId);
         const rec = s.backend.context.store!.runs.get(o.run)!;
-        if (o.json) printJson({ runId: o.run, resumedFrom: from, status: rec.status, iterations: rec.iterations, result: rec.result });
+        if (o.json)
+          printJson({
+            runId: o.run,
+            resumedFrom: from,
+            status: rec.status,
+            iterations: rec.iterations,
+            result: rec.result,
+          });
         else {
           printLine(`run ${o.run} resumed from iteration ${from}: ${rec.status}`);
           if (rec.result) summarize(rec.result);
@@ -124,12 +133,24 @@ export function registerRun(program: Command): void {
       if (!(o.n > 0)) throw new CliError('--n must be a positive integer');
       const s = await openSession(file);
       try {
-        const { jobId } = await call(() => s.backend.services['samples.create']({ runId: o.run, temperature: o.temperature, n: o.n }));
+        const { jobId } = await call(() =>
+          s.backend.services['samples.create']({ runId: o.run, temperature: o.temperature, n: o.n }),
+        );
         const fin = await s.runJob(jobId);
         const set = s.backend.context.store!.samples.list(o.run).find((x) => x.id === fin.resultId)!;
-        const out = { sampleSetId: set.id, runId: o.run, temperature: set.temperature, n: set.n, ess: set.ess, essFraction: set.ess / set.n };
+        const out = {
+          sampleSetId: set.id,
+          runId: o.run,
+          temperature: set.temperature,
+          n: set.n,
+          ess: set.ess,
+          essFraction: set.ess / set.n,
+        };
         if (o.json) printJson(out);
-        else printLine(`samples ${set.id}: n = ${set.n} at τ = ${set.temperature}, ESS = ${set.ess.toFixed(1)} (${(100 * out.essFraction).toFixed(2)} %)`);
+        else
+          printLine(
+            `samples ${set.id}: n = ${set.n} at τ = ${set.temperature}, ESS = ${set.ess.toFixed(1)} (${(100 * out.essFraction).toFixed(2)} %)`,
+          );
       } finally {
         await s.close();
       }

@@ -45,7 +45,10 @@ function requestBuffers(req: JobRequest): ArrayBuffer[] {
 }
 
 /** Track the terminal event: an 'error' event decides the outcome, else completion. */
-function outcomeTracker(onEvent: (e: JobEvent) => void): { handle(e: JobEvent): void; outcome(cancelRequested: boolean): JobOutcome } {
+function outcomeTracker(onEvent: (e: JobEvent) => void): {
+  handle(e: JobEvent): void;
+  outcome(cancelRequested: boolean): JobOutcome;
+} {
   let error: { message: string; cancelled: boolean } | null = null;
   return {
     handle(e) {
@@ -53,7 +56,10 @@ function outcomeTracker(onEvent: (e: JobEvent) => void): { handle(e: JobEvent): 
       onEvent(e);
     },
     outcome(cancelRequested) {
-      if (error) return error.cancelled || cancelRequested ? { status: 'cancelled', error: null } : { status: 'failed', error: error.message };
+      if (error)
+        return error.cancelled || cancelRequested
+          ? { status: 'cancelled', error: null }
+          : { status: 'failed', error: error.message };
       return { status: 'completed', error: null };
     },
   };

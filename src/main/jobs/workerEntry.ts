@@ -12,7 +12,11 @@ export function workerEntry(): URL {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     // The ESM build of tsx's API (require.resolve picks the CommonJS one).
-    const api = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const api = pathToFileURL(
+      createRequire(here)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href;
     const entry = new URL('../workers/job-worker.ts', here).href;
     const code = `const { register } = await import(${JSON.stringify(api)});\nregister();\nawait import(${JSON.stringify(entry)});\n`;
     return new URL(`data:text/javascript,${encodeURIComponent(code)}`);

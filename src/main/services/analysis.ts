@@ -25,14 +25,25 @@ export function analysisServices(ctx: ServiceContext): Pick<ServiceTable, 'analy
       const run = store.runs.get(s.runId)!;
       const system = systemFrom(run.spec.system.id, run.spec.system.params);
       const rc = system.reactionCoordinate.compute(s.x, s.n);
-      const r = range ?? run.spec.analysis.range ?? ([...system.reactionCoordinate.range] as [number, number]);
+      const r =
+        range ?? run.spec.analysis.range ?? ([...system.reactionCoordinate.range] as [number, number]);
       // Seeded from the run so the same request gives the same error bars.
       const rng = new Rng(run.spec.seed + 7919);
-      const profile = freeEnergyProfile(rc, s.logWeights, { bins, range: r, temperature: s.temperature, bootstrap, rng })
+      const profile = freeEnergyProfile(rc, s.logWeights, {
+        bins,
+        range: r,
+        temperature: s.temperature,
+        bootstrap,
+        rng,
+      })
         .filter((b) => Number.isFinite(b.F))
         .map((b) => ({ rc: b.rc, F: b.F, error: Number.isFinite(b.error) ? b.error : Number.MAX_VALUE }));
       const dF = deltaF(rc, s.logWeights, system.states, s.temperature, bootstrap, rng);
-      const result = { profile, deltaF: { value: finite(dF.value), error: finite(dF.error) }, ess: ess(s.logWeights) };
+      const result = {
+        profile,
+        deltaF: { value: finite(dF.value), error: finite(dF.error) },
+        ess: ess(s.logWeights),
+      };
       const a = store.analyses.insert({
         kind: 'free-energy',
         runId: s.runId,

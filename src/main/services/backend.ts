@@ -35,11 +35,16 @@ export interface WorkbenchBackend extends Backend {
 
 export function createBackend(options: BackendOptions): WorkbenchBackend {
   const mode = options.jobMode ?? 'worker';
-  if (options.executeRun && mode !== 'inline') throw new Error('executeRun can only be replaced with jobMode "inline"');
+  if (options.executeRun && mode !== 'inline')
+    throw new Error('executeRun can only be replaced with jobMode "inline"');
   const ctx: ServiceContext = {
     store: null,
     sink: options.sink,
-    jobs: new JobRegistry(options.sink, mode, options.executeRun ? { executeRun: options.executeRun } : undefined),
+    jobs: new JobRegistry(
+      options.sink,
+      mode,
+      options.executeRun ? { executeRun: options.executeRun } : undefined,
+    ),
     recent: new RecentProjects(options.appDataDir),
   };
   const services: ServiceTable = {

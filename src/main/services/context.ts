@@ -13,6 +13,7 @@ export interface ServiceContext {
 }
 
 export function requireStore(ctx: ServiceContext): Store {
-  if (!ctx.store) throw new ServiceError('invalid_request', 'No project is open: create or open a project first');
+  if (!ctx.store)
+    throw new ServiceError('invalid_request', 'No project is open: create or open a project first');
   return ctx.store;
 }

@@ -9,7 +9,14 @@ import { systemFrom } from './systems.js';
 import type { ServiceTable } from './types.js';
 
 /** Start a job that produces one dataset, and store it when it arrives. */
-function datasetJob(ctx: ServiceContext, req: JobRequest, name: string, systemId: string, params: Record<string, number>, source: string): string {
+function datasetJob(
+  ctx: ServiceContext,
+  req: JobRequest,
+  name: string,
+  systemId: string,
+  params: Record<string, number>,
+  source: string,
+): string {
   const store = requireStore(ctx);
   const system = systemFrom(systemId, params);
   let resultId: string | null = null;
@@ -33,7 +40,8 @@ function datasetJob(ctx: ServiceContext, req: JobRequest, name: string, systemId
       })();
     },
     onDone(o: JobOutcome) {
-      if (o.status === 'completed' && !resultId) return { resultId: null, status: 'failed', error: 'job produced no dataset' };
+      if (o.status === 'completed' && !resultId)
+        return { resultId: null, status: 'failed', error: 'job produced no dataset' };
       return { resultId, warnings };
     },
   });
@@ -41,7 +49,10 @@ function datasetJob(ctx: ServiceContext, req: JobRequest, name: string, systemId
 
 export function datasetServices(
   ctx: ServiceContext,
-): Pick<ServiceTable, 'datasets.list' | 'datasets.simulate' | 'datasets.import' | 'datasets.importBytes' | 'datasets.rcHistogram'> {
+): Pick<
+  ServiceTable,
+  'datasets.list' | 'datasets.simulate' | 'datasets.import' | 'datasets.importBytes' | 'datasets.rcHistogram'
+> {
   const importJob = (fileName: string, req: JobRequest & { kind: 'import' }): { jobId: string } => {
     systemFrom(req.options.systemId, {});
     return { jobId: datasetJob(ctx, req, fileName, req.options.systemId, {}, 'import') };
@@ -50,7 +61,16 @@ export function datasetServices(
     'datasets.list': async () =>
       requireStore(ctx)
         .datasets.list()
-        .map((d) => ({ id: d.id, name: d.name, systemId: d.systemId, frames: d.frames, dim: d.dim, source: d.source, createdAt: d.createdAt, provenance: d.provenance })),
+        .map((d) => ({
+          id: d.id,
+          name: d.name,
+          systemId: d.systemId,
+          frames: d.frames,
+          dim: d.dim,
+          source: d.source,
+          createdAt: d.createdAt,
+          provenance: d.provenance,
+        })),
     'datasets.simulate': async (i) => {
       const seed = Math.floor(Math.random() * 2 ** 31);
       const req: JobRequest = {
@@ -63,11 +83,19 @@ export function datasetServices(
         temperature: i.temperature,
         seed,
       };
-      return { jobId: datasetJob(ctx, req, `Metropolis τ=${i.temperature}`, i.systemId, i.params, 'metropolis') };
+      return {
+        jobId: datasetJob(ctx, req, `Metropolis τ=${i.temperature}`, i.systemId, i.params, 'metropolis'),
+      };
     },
-    'datasets.import': async ({ path, options }) => importJob(path.split(/[\\/]/).pop() ?? path, { kind: 'import', fileName: path, path, options }),
+    'datasets.import': async ({ path, options }) =>
+      importJob(path.split(/[\\/]/).pop() ?? path, { kind: 'import', fileName: path, path, options }),
     'datasets.importBytes': async ({ fileName, base64, options }) =>
-      importJob(fileName, { kind: 'import', fileName, bytes: new Uint8Array(Buffer.from(base64, 'base64')), options }),
+      importJob(fileName, {
+        kind: 'import',
+        fileName,
+        bytes: new Uint8Array(Buffer.from(base64, 'base64')),
+        options,
+      }),
     'datasets.rcHistogram': async ({ datasetId, bins }) => {
       const store = requireStore(ctx);
       const d = store.datasets.get(datasetId);

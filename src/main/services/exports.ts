@@ -24,10 +24,20 @@ interface Rendered {
   fileName: string;
 }
 
-const EXT: Record<Format, string> = { csv: 'csv', json: 'json', plumed: 'dat', npy: 'npy', xyz: 'xyz', pdb: 'pdb' };
+const EXT: Record<Format, string> = {
+  csv: 'csv',
+  json: 'json',
+  plumed: 'dat',
+  npy: 'npy',
+  xyz: 'xyz',
+  pdb: 'pdb',
+};
 
 function unsupported(what: What, format: Format, allowed: Format[]): ServiceError {
-  return new ServiceError('invalid_request', `cannot export ${what} as ${format}; formats: ${allowed.join(', ')}`);
+  return new ServiceError(
+    'invalid_request',
+    `cannot export ${what} as ${format}; formats: ${allowed.join(', ')}`,
+  );
 }
 
 /**
@@ -39,7 +49,11 @@ function fullGrid(p: ProfileBin[], params: Record<string, unknown>): ProfileBin[
   const range = Array.isArray(params.range) ? (params.range as [number, number]) : null;
   if (!bins || !range) return p;
   const w = (range[1] - range[0]) / bins;
-  const out: ProfileBin[] = Array.from({ length: bins }, (_, k) => ({ rc: range[0] + (k + 0.5) * w, F: Infinity, error: Infinity }));
+  const out: ProfileBin[] = Array.from({ length: bins }, (_, k) => ({
+    rc: range[0] + (k + 0.5) * w,
+    F: Infinity,
+    error: Infinity,
+  }));
   for (const b of p) {
     const k = Math.round((b.rc - range[0]) / w - 0.5);
     if (k >= 0 && k < bins) out[k] = { rc: out[k].rc, F: b.F, error: b.error };
@@ -48,7 +62,11 @@ function fullGrid(p: ProfileBin[], params: Record<string, unknown>): ProfileBin[
 }
 
 function profileExport(store: Store, id: string, format: Format): Rendered {
-  const a = store.analyses.get<{ profile: ProfileBin[]; deltaF: { value: number; error: number }; ess: number }>(id);
+  const a = store.analyses.get<{
+    profile: ProfileBin[];
+    deltaF: { value: number; error: number };
+    ess: number;
+  }>(id);
   if (!a) throw notFound('analysis', id);
   const run = a.runId ? store.runs.get(a.runId) : undefined;
   const system = run ? systemFrom(run.spec.system.id, run.spec.system.params) : undefined;
@@ -68,7 +86,14 @@ function profileExport(store: Store, id: string, format: Format): Rendered {
         ]),
       };
     case 'json':
-      return { fileName, content: JSON.stringify({ analysisId: id, temperature: T, reactionCoordinate: rcName, unit, ...a.result }, null, 2) };
+      return {
+        fileName,
+        content: JSON.stringify(
+          { analysisId: id, temperature: T, reactionCoordinate: rcName, unit, ...a.result },
+          null,
+          2,
+        ),
+      };
     case 'plumed':
       return { fileName, content: writePlumedFes(fullGrid(p, a.params), { rcName, temperature: T, unit }) };
     case 'npy': {
@@ -111,7 +136,20 @@ function histogramExport(store: Store, id: string, format: Format): Rendered {
         ]),
       };
     case 'json':
-      return { fileName, content: JSON.stringify({ id, reactionCoordinate: name, edges: Array.from(h.edges), weights: Array.from(h.weights), counts: Array.from(h.counts) }, null, 2) };
+      return {
+        fileName,
+        content: JSON.stringify(
+          {
+            id,
+            reactionCoordinate: name,
+            edges: Array.from(h.edges),
+            weights: Array.from(h.weights),
+            counts: Array.from(h.counts),
+          },
+          null,
+          2,
+        ),
+      };
     case 'npy': {
       const data = new Float64Array(h.centers.length * 3);
       for (let k = 0; k < h.centers.length; k++) data.set([h.centers[k], h.weights[k], h.counts[k]], 3 * k);
@@ -153,7 +191,14 @@ function configurationsExport(
     case 'json':
       return {
         fileName,
-        content: JSON.stringify({ id, n, dim, x: Array.from(x), energy: extra.energy ? Array.from(extra.energy) : undefined, logWeights: extra.logWeights ? Array.from(extra.logWeights) : undefined }),
+        content: JSON.stringify({
+          id,
+          n,
+          dim,
+          x: Array.from(x),
+          energy: extra.energy ? Array.from(extra.energy) : undefined,
+          logWeights: extra.logWeights ? Array.from(extra.logWeights) : undefined,
+        }),
       };
     default:
       throw unsupported(what, format, ['xyz', 'pdb', 'npy', 'csv', 'json']);
@@ -170,15 +215,33 @@ export function renderExport(store: Store, what: What, id: string, format: Forma
       const s = store.samples.get(id);
       if (!s) throw notFound('sample set', id);
       const run = store.runs.get(s.runId)!;
-      return configurationsExport('samples', id, format, s.x, s.n, s.dim, systemFrom(run.spec.system.id, run.spec.system.params), {
-        energy: s.energy,
-        logWeights: s.logWeights,
-      });
+      return configurationsExport(
+        'samples',
+        id,
+        format,
+        s.x,
+        s.n,
+        s.dim,
+        systemFrom(run.spec.system.id, run.spec.system.params),
+        {
+          energy: s.energy,
+          logWeights: s.logWeights,
+        },
+      );
     }
     case 'dataset': {
       const d = store.datasets.get(id);
       if (!d) throw notFound('dataset', id);
-      return configurationsExport('dataset', id, format, store.datasets.frames(id)!, d.frames, d.dim, systemFrom(d.systemId, d.systemParams), {});
+      return configurationsExport(
+        'dataset',
+        id,
+        format,
+        store.datasets.frames(id)!,
+        d.frames,
+        d.dim,
+        systemFrom(d.systemId, d.systemParams),
+        {},
+      );
     }
   }
 }
@@ -188,7 +251,10 @@ export function exportServices(ctx: ServiceContext): Pick<ServiceTable, 'export.
     'export.write': async ({ what, id, format, path }) => {
       const store = requireStore(ctx);
       const r = renderExport(store, what, id, format);
-      const bytes = typeof r.content === 'string' ? Buffer.from(r.content, 'utf8') : Buffer.from(r.content.buffer, r.content.byteOffset, r.content.byteLength);
+      const bytes =
+        typeof r.content === 'string'
+          ? Buffer.from(r.content, 'utf8')
+          : Buffer.from(r.content.buffer, r.content.byteOffset, r.content.byteLength);
       const encoding = typeof r.content === 'string' ? ('utf8' as const) : ('base64' as const);
       let target = r.fileName;
       if (path) {

@@ -15,7 +15,12 @@ const PROGRESS_INTERVAL_MS = 100;
 export interface JobHooks {
   onEvent(e: JobEvent): void;
   /** After the job ends; returns the id of what it produced (or null) and any warnings. */
-  onDone(outcome: JobOutcome): { resultId: string | null; warnings?: string[]; error?: string | null; status?: JobOutcome['status'] };
+  onDone(outcome: JobOutcome): {
+    resultId: string | null;
+    warnings?: string[];
+    error?: string | null;
+    status?: JobOutcome['status'];
+  };
 }
 
 interface Running {
@@ -58,7 +63,9 @@ export class JobRegistry {
     };
     const handle = startJob(req, onEvent, { mode: this.mode, deps: this.deps });
     const done = handle.done.then((outcome) => {
-      const o: JobOutcome = persistError ? { status: 'failed', error: `could not save job output: ${persistError}` } : outcome;
+      const o: JobOutcome = persistError
+        ? { status: 'failed', error: `could not save job output: ${persistError}` }
+        : outcome;
       let r: ReturnType<JobHooks['onDone']>;
       try {
         r = hooks.onDone(o);

@@ -10,7 +10,9 @@ import type { ServiceTable } from './types.js';
 
 function appVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -37,14 +39,20 @@ async function replace(ctx: ServiceContext, open: () => Store): Promise<Store> {
   return next;
 }
 
-export function projectServices(ctx: ServiceContext): Pick<
+export function projectServices(
+  ctx: ServiceContext,
+): Pick<
   ServiceTable,
   'app.info' | 'project.create' | 'project.open' | 'project.current' | 'project.recent' | 'project.history'
 > {
   const version = appVersion();
   return {
     // Lazy: loading TensorFlow.js just to name the backend would slow every start-up.
-    'app.info': async () => ({ version, backend: (await import('../../core/backend.js')).activeBackend(), transport: 'direct' }),
+    'app.info': async () => ({
+      version,
+      backend: (await import('../../core/backend.js')).activeBackend(),
+      transport: 'direct',
+    }),
     'project.create': async ({ path, name }) => {
       const full = resolve(path);
       return info(await replace(ctx, () => Store.create(full, name ?? basename(full, extname(full)))));

@@ -22,7 +22,8 @@ export class RecentProjects {
       const data = JSON.parse(readFileSync(this.file, 'utf8')) as unknown;
       if (!Array.isArray(data)) return [];
       return data.filter(
-        (e): e is RecentEntry => typeof e === 'object' && e !== null && typeof e.path === 'string' && typeof e.openedAt === 'string',
+        (e): e is RecentEntry =>
+          typeof e === 'object' && e !== null && typeof e.path === 'string' && typeof e.openedAt === 'string',
       );
     } catch {
       // Missing or damaged list: start a new one rather than fail opening a project.
@@ -32,7 +33,10 @@ export class RecentProjects {
 
   add(path: string): void {
     if (!this.file) return;
-    const entries = [{ path, openedAt: new Date().toISOString() }, ...this.list().filter((e) => e.path !== path)].slice(0, MAX_RECENT);
+    const entries = [
+      { path, openedAt: new Date().toISOString() },
+      ...this.list().filter((e) => e.path !== path),
+    ].slice(0, MAX_RECENT);
     mkdirSync(join(this.file, '..'), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(entries, null, 2));

@@ -4,7 +4,7 @@
  * sample sets with their ESS, and the final result with one analysis per temperature.
  */
 import { ess } from '../../core/analysis/ess.js';
-import type { MetricsRow } from '../../shared/runspec.js';
+import type { MetricsRow, RunResult } from '../../shared/runspec.js';
 import type { Store } from '../store/store.js';
 import type { JobEvent } from '../workers/protocol.js';
 import type { EventSink } from './types.js';
@@ -15,7 +15,7 @@ export class RunPersister {
   private pending: MetricsRow[] = [];
   private timer: NodeJS.Timeout | null = null;
   readonly sampleSets: { id: string; temperature: number }[] = [];
-  result: import('../../shared/runspec.js').RunResult | null = null;
+  result: RunResult | null = null;
 
   constructor(
     private readonly store: Store,
@@ -74,7 +74,11 @@ export class RunPersister {
           runId: this.runId,
           sampleSetId: set?.id ?? null,
           temperature: t.temperature,
-          params: { bins: result.spec.analysis.bins, range: result.spec.analysis.range ?? null, bootstrap: result.spec.analysis.bootstrap },
+          params: {
+            bins: result.spec.analysis.bins,
+            range: result.spec.analysis.range ?? null,
+            bootstrap: result.spec.analysis.bootstrap,
+          },
           result: { profile: t.profile, deltaF: t.deltaF, ess: t.ess, n: t.n },
         });
       }

@@ -41,7 +41,8 @@ function initWeightsFor(store: Store, spec: RunSpec): Uint8Array | undefined {
   const parent = store.runs.get(spec.initFrom.runId);
   if (!parent) throw notFound('run', spec.initFrom.runId);
   const c = store.runs.checkpoint(parent.id, spec.initFrom.checkpointId);
-  if (!c?.bytes) throw new ServiceError('invalid_request', `run ${parent.id} has no checkpoint to start from`);
+  if (!c?.bytes)
+    throw new ServiceError('invalid_request', `run ${parent.id} has no checkpoint to start from`);
   return c.bytes;
 }
 
@@ -92,8 +93,13 @@ export function resumeRun(ctx: ServiceContext, runId: string): { runId: string; 
   const store = requireStore(ctx);
   const run = store.runs.get(runId);
   if (!run) throw notFound('run', runId);
-  if (ctx.jobs.jobOfRun(runId) || run.status === 'running') throw new ServiceError('invalid_request', `run ${runId} is running`);
-  if (run.status === 'completed') throw new ServiceError('invalid_request', `run ${runId} has completed; start a new run with initFrom to train further`);
+  if (ctx.jobs.jobOfRun(runId) || run.status === 'running')
+    throw new ServiceError('invalid_request', `run ${runId} is running`);
+  if (run.status === 'completed')
+    throw new ServiceError(
+      'invalid_request',
+      `run ${runId} has completed; start a new run with initFrom to train further`,
+    );
   const c = store.runs.checkpoint(runId);
   const resume = c?.bytes ? { iteration: c.iteration, bytes: c.bytes } : undefined;
   store.runs.rewindTo(runId, resume?.iteration ?? 0);
@@ -102,7 +108,10 @@ export function resumeRun(ctx: ServiceContext, runId: string): { runId: string; 
 
 export function runServices(
   ctx: ServiceContext,
-): Pick<ServiceTable, 'runs.start' | 'runs.resume' | 'runs.cancel' | 'runs.list' | 'runs.get' | 'runs.metrics' | 'jobs.cancel'> {
+): Pick<
+  ServiceTable,
+  'runs.start' | 'runs.resume' | 'runs.cancel' | 'runs.list' | 'runs.get' | 'runs.metrics' | 'jobs.cancel'
+> {
   return {
     'runs.start': async ({ spec }) => startRun(ctx, spec),
     'runs.resume': async ({ runId }) => resumeRun(ctx, runId),

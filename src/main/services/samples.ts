@@ -28,20 +28,32 @@ export function createSamples(ctx: ServiceContext, runId: string, temperature: n
       onEvent: (e) => persister.onEvent(e),
       onDone: (o: JobOutcome) => {
         const set = persister.sampleSets[0];
-        if (o.status === 'completed' && !set) return { resultId: null, status: 'failed', error: 'sampling produced no samples' };
+        if (o.status === 'completed' && !set)
+          return { resultId: null, status: 'failed', error: 'sampling produced no samples' };
         return { resultId: set?.id ?? null };
       },
     },
   );
 }
 
-export function sampleServices(ctx: ServiceContext): Pick<ServiceTable, 'samples.create' | 'samples.list' | 'samples.get'> {
+export function sampleServices(
+  ctx: ServiceContext,
+): Pick<ServiceTable, 'samples.create' | 'samples.list' | 'samples.get'> {
   return {
-    'samples.create': async ({ runId, temperature, n }) => ({ jobId: createSamples(ctx, runId, temperature, n) }),
+    'samples.create': async ({ runId, temperature, n }) => ({
+      jobId: createSamples(ctx, runId, temperature, n),
+    }),
     'samples.list': async ({ runId }) =>
       requireStore(ctx)
         .samples.list(runId)
-        .map((s) => ({ id: s.id, runId: s.runId, temperature: s.temperature, n: s.n, ess: s.ess, createdAt: s.createdAt })),
+        .map((s) => ({
+          id: s.id,
+          runId: s.runId,
+          temperature: s.temperature,
+          n: s.n,
+          ess: s.ess,
+          createdAt: s.createdAt,
+        })),
     'samples.get': async ({ sampleSetId, limit }) => {
       const store = requireStore(ctx);
       const s = store.samples.get(sampleSetId);
@@ -51,7 +63,8 @@ export function sampleServices(ctx: ServiceContext): Pick<ServiceTable, 'samples
       const m = Math.min(limit, s.n);
       const x = s.x.subarray(0, m * s.dim);
       const rc = system.reactionCoordinate.compute(x, m);
-      const finite = (v: number): number => (Number.isFinite(v) ? v : v > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE);
+      const finite = (v: number): number =>
+        Number.isFinite(v) ? v : v > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
       return {
         id: s.id,
         runId: s.runId,

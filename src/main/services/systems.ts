@@ -48,10 +48,15 @@ export function systemServices(): Pick<ServiceTable, 'systems.list' | 'systems.e
         presets: s.presets,
         params: s.params.map((p) => ({ name: p.name, value: p.value, description: p.description })),
         reactionCoordinate: s.reactionCoordinate,
-        states: s.states.map((st) => ({ name: st.name, ...(st.min !== undefined ? { min: st.min } : {}), ...(st.max !== undefined ? { max: st.max } : {}) })),
+        states: s.states.map((st) => ({
+          name: st.name,
+          ...(st.min !== undefined ? { min: st.min } : {}),
+          ...(st.max !== undefined ? { max: st.max } : {}),
+        })),
         layout: s.layout,
       })),
-    'systems.energyProfile': async ({ systemId, params, points }) => energyCurve(systemFrom(systemId, params), points),
+    'systems.energyProfile': async ({ systemId, params, points }) =>
+      energyCurve(systemFrom(systemId, params), points),
   };
 }
 

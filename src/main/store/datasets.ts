@@ -57,7 +57,8 @@ export class DatasetRepo {
   constructor(private readonly db: Db) {}
 
   insert(d: NewDataset): DatasetRecord {
-    if (d.x.length !== d.frames * d.dim) throw new Error(`dataset has ${d.x.length} values, expected ${d.frames}×${d.dim}`);
+    if (d.x.length !== d.frames * d.dim)
+      throw new Error(`dataset has ${d.x.length} values, expected ${d.frames}×${d.dim}`);
     const id = newId('ds');
     const createdAt = now();
     this.db
@@ -65,12 +66,35 @@ export class DatasetRepo {
         `INSERT INTO datasets (id, name, system_id, system_params_json, frames, dim, source, x, provenance_json, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, d.name, d.systemId, JSON.stringify(d.systemParams ?? {}), d.frames, d.dim, d.source, toBlob(d.x), JSON.stringify(d.provenance), createdAt);
-    return { id, name: d.name, systemId: d.systemId, systemParams: d.systemParams ?? {}, frames: d.frames, dim: d.dim, source: d.source, provenance: d.provenance, createdAt };
+      .run(
+        id,
+        d.name,
+        d.systemId,
+        JSON.stringify(d.systemParams ?? {}),
+        d.frames,
+        d.dim,
+        d.source,
+        toBlob(d.x),
+        JSON.stringify(d.provenance),
+        createdAt,
+      );
+    return {
+      id,
+      name: d.name,
+      systemId: d.systemId,
+      systemParams: d.systemParams ?? {},
+      frames: d.frames,
+      dim: d.dim,
+      source: d.source,
+      provenance: d.provenance,
+      createdAt,
+    };
   }
 
   list(): DatasetRecord[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM datasets ORDER BY created_at, rowid`).all() as Row[]).map(toRecord);
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM datasets ORDER BY created_at, rowid`).all() as Row[]).map(
+      toRecord,
+    );
   }
 
   get(id: string): DatasetRecord | undefined {

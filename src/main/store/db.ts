@@ -24,7 +24,8 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 /** Check the 100-byte header: is it SQLite, and is the file as long as the header says? */
 function checkHeader(path: string): void {
   const st = statSync(path);
-  if (!st.isFile()) throw new ProjectError('not_a_project', `${path} is not a Boltzmann Workbench project (not a file)`);
+  if (!st.isFile())
+    throw new ProjectError('not_a_project', `${path} is not a Boltzmann Workbench project (not a file)`);
   const size = st.size;
   const header = Buffer.alloc(100);
   const fd = openSync(path, 'r');
@@ -35,7 +36,10 @@ function checkHeader(path: string): void {
     closeSync(fd);
   }
   if (read < 100 || header.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
-    throw new ProjectError('not_a_project', `${path} is not a Boltzmann Workbench project (not an SQLite database)`);
+    throw new ProjectError(
+      'not_a_project',
+      `${path} is not a Boltzmann Workbench project (not an SQLite database)`,
+    );
   }
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
@@ -55,7 +59,10 @@ function inspect(path: string): { version: number } {
     const appId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
     if (appId !== APPLICATION_ID) {
-      throw new ProjectError('not_a_project', `${path} is an SQLite database but not a Boltzmann Workbench project`);
+      throw new ProjectError(
+        'not_a_project',
+        `${path} is an SQLite database but not a Boltzmann Workbench project`,
+      );
     }
     if (version > SCHEMA_VERSION) {
       throw new ProjectError(
@@ -109,7 +116,9 @@ export function markInterrupted(db: Db): number {
     id: string;
     owner_pid: number | null;
   }[];
-  const orphans = rows.filter((r) => r.owner_pid === null || (r.owner_pid !== process.pid && !pidAlive(r.owner_pid)));
+  const orphans = rows.filter(
+    (r) => r.owner_pid === null || (r.owner_pid !== process.pid && !pidAlive(r.owner_pid)),
+  );
   const mark = db.prepare(
     `UPDATE runs SET status = 'interrupted', owner_pid = NULL, finished_at = ? WHERE id = ? AND status = 'running'`,
   );

@@ -8,7 +8,13 @@ type Entry = z.output<typeof HistoryEntry>;
 export function projectHistory(store: Store): Entry[] {
   const out: Entry[] = [];
   for (const s of store.systems.list()) {
-    out.push({ kind: 'system', id: s.id, label: s.name, createdAt: s.createdAt, detail: { systemId: s.systemId, params: s.params } });
+    out.push({
+      kind: 'system',
+      id: s.id,
+      label: s.name,
+      createdAt: s.createdAt,
+      detail: { systemId: s.systemId, params: s.params },
+    });
   }
   for (const d of store.datasets.list()) {
     out.push({
@@ -16,7 +22,13 @@ export function projectHistory(store: Store): Entry[] {
       id: d.id,
       label: `${d.name} (${d.frames} frames)`,
       createdAt: d.createdAt,
-      detail: { systemId: d.systemId, frames: d.frames, dim: d.dim, source: d.source, provenance: d.provenance },
+      detail: {
+        systemId: d.systemId,
+        frames: d.frames,
+        dim: d.dim,
+        source: d.source,
+        provenance: d.provenance,
+      },
     });
   }
   for (const r of store.runs.list()) {

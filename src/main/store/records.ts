@@ -37,20 +37,35 @@ export class SystemRepo {
   /** Remember a system (catalogue id + parameters) the first time the project uses it. */
   ensure(systemId: string, name: string, params: Record<string, number>): SystemRecord {
     const paramsJson = JSON.stringify(params, Object.keys(params).sort());
-    const found = this.db.prepare('SELECT * FROM systems WHERE system_id = ? AND params_json = ?').get(systemId, paramsJson) as
-      | { id: string; system_id: string; name: string; params_json: string; created_at: string }
-      | undefined;
+    const found = this.db
+      .prepare('SELECT * FROM systems WHERE system_id = ? AND params_json = ?')
+      .get(systemId, paramsJson) as
+      { id: string; system_id: string; name: string; params_json: string; created_at: string } | undefined;
     if (found) return { id: found.id, systemId, name: found.name, params, createdAt: found.created_at };
     const id = newId('sys');
     const createdAt = now();
-    this.db.prepare('INSERT INTO systems (id, system_id, name, params_json, created_at) VALUES (?, ?, ?, ?, ?)').run(id, systemId, name, paramsJson, createdAt);
+    this.db
+      .prepare('INSERT INTO systems (id, system_id, name, params_json, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, systemId, name, paramsJson, createdAt);
     return { id, systemId, name, params, createdAt };
   }
 
   list(): SystemRecord[] {
-    return (this.db.prepare('SELECT * FROM systems ORDER BY created_at, rowid').all() as { id: string; system_id: string; name: string; params_json: string; created_at: string }[]).map(
-      (r) => ({ id: r.id, systemId: r.system_id, name: r.name, params: JSON.parse(r.params_json) as Record<string, number>, createdAt: r.created_at }),
-    );
+    return (
+      this.db.prepare('SELECT * FROM systems ORDER BY created_at, rowid').all() as {
+        id: string;
+        system_id: string;
+        name: string;
+        params_json: string;
+        created_at: string;
+      }[]
+    ).map((r) => ({
+      id: r.id,
+      systemId: r.system_id,
+      name: r.name,
+      params: JSON.parse(r.params_json) as Record<string, number>,
+      createdAt: r.created_at,
+    }));
   }
 }
 
@@ -88,7 +103,16 @@ export class AnalysisRepo {
       .prepare(
         'INSERT INTO analyses (id, kind, run_id, sample_set_id, temperature, params_json, result_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(id, a.kind, a.runId, a.sampleSetId, a.temperature, JSON.stringify(a.params), JSON.stringify(a.result), createdAt);
+      .run(
+        id,
+        a.kind,
+        a.runId,
+        a.sampleSetId,
+        a.temperature,
+        JSON.stringify(a.params),
+        JSON.stringify(a.result),
+        createdAt,
+      );
     return { ...a, id, createdAt };
   }
 
@@ -98,7 +122,9 @@ export class AnalysisRepo {
   }
 
   list(): AnalysisRecord[] {
-    return (this.db.prepare('SELECT * FROM analyses ORDER BY created_at, rowid').all() as AnalysisRow[]).map((r) => toAnalysis(r));
+    return (this.db.prepare('SELECT * FROM analyses ORDER BY created_at, rowid').all() as AnalysisRow[]).map(
+      (r) => toAnalysis(r),
+    );
   }
 }
 
@@ -109,7 +135,9 @@ export class ExportRepo {
     const id = newId('export');
     const createdAt = now();
     this.db
-      .prepare('INSERT INTO exports (id, what, target_id, format, path, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO exports (id, what, target_id, format, path, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(id, e.what, e.targetId, e.format, e.path, e.bytes, createdAt);
     return { ...e, id, createdAt };
   }
@@ -125,6 +153,14 @@ export class ExportRepo {
         bytes: number;
         created_at: string;
       }[]
-    ).map((r) => ({ id: r.id, what: r.what, targetId: r.target_id, format: r.format, path: r.path, bytes: r.bytes, createdAt: r.created_at }));
+    ).map((r) => ({
+      id: r.id,
+      what: r.what,
+      targetId: r.target_id,
+      format: r.format,
+      path: r.path,
+      bytes: r.bytes,
+      createdAt: r.created_at,
+    }));
   }
 }

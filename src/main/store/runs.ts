@@ -90,7 +90,16 @@ export class RunRepo {
         `INSERT INTO runs (id, name, spec_json, system_id, status, created_at, total_iterations, parent_run_id, dataset_id)
          VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
       )
-      .run(id, spec.name ?? null, JSON.stringify(spec), spec.system.id, now(), totalIterations(spec), opts.parentRunId ?? null, opts.datasetId ?? null);
+      .run(
+        id,
+        spec.name ?? null,
+        JSON.stringify(spec),
+        spec.system.id,
+        now(),
+        totalIterations(spec),
+        opts.parentRunId ?? null,
+        opts.datasetId ?? null,
+      );
     return this.get(id)!;
   }
 
@@ -117,13 +126,24 @@ export class RunRepo {
     this.db.prepare('UPDATE runs SET backend = ? WHERE id = ?').run(backend, id);
   }
 
-  finish(id: string, status: Exclude<RunStatus, 'queued' | 'running'>, opts: { error?: string | null; result?: RunResult | null; wallSeconds?: number } = {}): void {
+  finish(
+    id: string,
+    status: Exclude<RunStatus, 'queued' | 'running'>,
+    opts: { error?: string | null; result?: RunResult | null; wallSeconds?: number } = {},
+  ): void {
     this.db
       .prepare(
         `UPDATE runs SET status = ?, finished_at = ?, owner_pid = NULL, error = ?,
          result_json = COALESCE(?, result_json), wall_seconds = wall_seconds + ? WHERE id = ?`,
       )
-      .run(status, now(), opts.error ?? null, opts.result ? JSON.stringify(opts.result) : null, opts.wallSeconds ?? 0, id);
+      .run(
+        status,
+        now(),
+        opts.error ?? null,
+        opts.result ? JSON.stringify(opts.result) : null,
+        opts.wallSeconds ?? 0,
+        id,
+      );
   }
 
   // ---- metrics (batched: one transaction per batch) ----
@@ -138,7 +158,19 @@ export class RunRepo {
     this.db.transaction(() => {
       let last = 0;
       for (const r of rows) {
-        put.run(runId, r.iteration, r.stage, r.loss, r.ml, r.kl, r.rc, r.gradNorm, r.essFraction, r.skipped, r.time);
+        put.run(
+          runId,
+          r.iteration,
+          r.stage,
+          r.loss,
+          r.ml,
+          r.kl,
+          r.rc,
+          r.gradNorm,
+          r.essFraction,
+          r.skipped,
+          r.time,
+        );
         last = Math.max(last, r.iteration + 1);
       }
       progress.run(last, runId);
@@ -201,18 +233,32 @@ export class RunRepo {
   checkpoint(runId: string, checkpointId?: string): CheckpointRecord | undefined {
     const r = (
       checkpointId
-        ? this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? AND id = ? AND bytes IS NOT NULL').get(runId, checkpointId)
+        ? this.db
+            .prepare('SELECT * FROM checkpoints WHERE run_id = ? AND id = ? AND bytes IS NOT NULL')
+            .get(runId, checkpointId)
         : this.db
-            .prepare('SELECT * FROM checkpoints WHERE run_id = ? AND bytes IS NOT NULL ORDER BY iteration DESC, rowid DESC LIMIT 1')
+            .prepare(
+              'SELECT * FROM checkpoints WHERE run_id = ? AND bytes IS NOT NULL ORDER BY iteration DESC, rowid DESC LIMIT 1',
+            )
             .get(runId)
     ) as { id: string; run_id: string; iteration: number; bytes: Buffer; created_at: string } | undefined;
-    return r && { id: r.id, runId: r.run_id, iteration: r.iteration, createdAt: r.created_at, bytes: bytesFromBlob(r.bytes) };
+    return (
+      r && {
+        id: r.id,
+        runId: r.run_id,
+        iteration: r.iteration,
+        createdAt: r.created_at,
+        bytes: bytesFromBlob(r.bytes),
+      }
+    );
   }
 
   checkpointIterations(runId: string): number[] {
-    return (this.db.prepare('SELECT iteration FROM checkpoints WHERE run_id = ? ORDER BY iteration, rowid').all(runId) as { iteration: number }[]).map(
-      (r) => r.iteration,
-    );
+    return (
+      this.db
+        .prepare('SELECT iteration FROM checkpoints WHERE run_id = ? ORDER BY iteration, rowid')
+        .all(runId) as { iteration: number }[]
+    ).map((r) => r.iteration);
   }
 
   /** Before resuming from a checkpoint: forget metrics and checkpoints past it (they will be redone). */

@@ -33,7 +33,15 @@ interface Row {
 const META = 'id, run_id, temperature, n, dim, ess, created_at';
 
 function toRecord(r: Row): SampleSetRecord {
-  return { id: r.id, runId: r.run_id, temperature: r.temperature, n: r.n, dim: r.dim, ess: r.ess, createdAt: r.created_at };
+  return {
+    id: r.id,
+    runId: r.run_id,
+    temperature: r.temperature,
+    n: r.n,
+    dim: r.dim,
+    ess: r.ess,
+    createdAt: r.created_at,
+  };
 }
 
 export class SampleRepo {
@@ -47,14 +55,28 @@ export class SampleRepo {
         `INSERT INTO sample_sets (id, run_id, temperature, n, dim, z, x, energy, log_weights, ess, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, runId, s.temperature, s.n, s.dim, toBlob(s.z), toBlob(s.x), toBlob(s.energy), toBlob(s.logWeights), ess, createdAt);
+      .run(
+        id,
+        runId,
+        s.temperature,
+        s.n,
+        s.dim,
+        toBlob(s.z),
+        toBlob(s.x),
+        toBlob(s.energy),
+        toBlob(s.logWeights),
+        ess,
+        createdAt,
+      );
     return { id, runId, temperature: s.temperature, n: s.n, dim: s.dim, ess, createdAt };
   }
 
   list(runId?: string): SampleSetRecord[] {
     const rows = (
       runId
-        ? this.db.prepare(`SELECT ${META} FROM sample_sets WHERE run_id = ? ORDER BY created_at, rowid`).all(runId)
+        ? this.db
+            .prepare(`SELECT ${META} FROM sample_sets WHERE run_id = ? ORDER BY created_at, rowid`)
+            .all(runId)
         : this.db.prepare(`SELECT ${META} FROM sample_sets ORDER BY created_at, rowid`).all()
     ) as Row[];
     return rows.map(toRecord);
@@ -62,8 +84,7 @@ export class SampleRepo {
 
   get(id: string): SampleSetData | undefined {
     const r = this.db.prepare('SELECT * FROM sample_sets WHERE id = ?').get(id) as
-      | (Row & { z: Buffer; x: Buffer; energy: Buffer; log_weights: Buffer })
-      | undefined;
+      (Row & { z: Buffer; x: Buffer; energy: Buffer; log_weights: Buffer }) | undefined;
     if (!r) return undefined;
     return {
       ...toRecord(r),

@@ -20,8 +20,16 @@ export interface ImportedDataset {
 function targetOf(system: EnergySystem) {
   const particles = system.layout ? system.layout.particles : system.dim / 2;
   const highlighted = new Set(system.layout?.highlighted ?? []);
-  const identical = system.layout ? Array.from({ length: particles }, (_, i) => i).filter((i) => !highlighted.has(i)) : undefined;
-  return { dim: system.dim, particles, spatialDims: 2, reference: system.initialConfigurations()[0], identical };
+  const identical = system.layout
+    ? Array.from({ length: particles }, (_, i) => i).filter((i) => !highlighted.has(i))
+    : undefined;
+  return {
+    dim: system.dim,
+    particles,
+    spatialDims: 2,
+    reference: system.initialConfigurations()[0],
+    identical,
+  };
 }
 
 export async function importDataset(

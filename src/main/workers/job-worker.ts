@@ -14,5 +14,9 @@ port.on('message', (m: JobControl) => {
   if (m.type === 'cancel') abort.abort();
 });
 
-await runJob(workerData as JobRequest, (event, transfer) => port.postMessage(event, transfer ?? []), abort.signal);
+await runJob(
+  workerData as JobRequest,
+  (event, transfer) => port.postMessage(event, transfer ?? []),
+  abort.signal,
+);
 port.close();

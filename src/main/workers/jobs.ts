@@ -44,7 +44,10 @@ async function runSpec(
     ? {
         ...req.spec,
         seed: req.seed,
-        training: { ...req.spec.training, stages: req.spec.training.stages.map((s) => ({ ...s, iterations: 0 })) },
+        training: {
+          ...req.spec.training,
+          stages: req.spec.training.stages.map((s) => ({ ...s, iterations: 0 })),
+        },
         sampling: { ...req.spec.sampling, temperatures: [req.temperature], n: req.n },
       }
     : req.spec;
@@ -55,7 +58,11 @@ async function runSpec(
     signal,
     onProgress: (e) => {
       const [a, b] = sampling ? ([0, 1] as const) : PHASES[e.phase];
-      emit({ type: 'progress', fraction: Math.min(1, Math.max(0, a + (b - a) * e.fraction)), message: e.message });
+      emit({
+        type: 'progress',
+        fraction: Math.min(1, Math.max(0, a + (b - a) * e.fraction)),
+        message: e.message,
+      });
     },
     onMetrics: (rows) => {
       if (!sampling) emit({ type: 'metrics', rows });
@@ -66,7 +73,13 @@ async function runSpec(
       emit({ type: 'checkpoint', checkpoint: { iteration: c.iteration, bytes } }, buffersOf(bytes));
     },
     onSamples: (s) => {
-      const copy = { ...s, z: s.z.slice(), x: s.x.slice(), energy: s.energy.slice(), logWeights: s.logWeights.slice() };
+      const copy = {
+        ...s,
+        z: s.z.slice(),
+        x: s.x.slice(),
+        energy: s.energy.slice(),
+        logWeights: s.logWeights.slice(),
+      };
       emit({ type: 'samples', samples: copy }, buffersOf(copy.z, copy.x, copy.energy, copy.logWeights));
     },
   });
@@ -78,7 +91,14 @@ function simulate(req: Extract<JobRequest, { kind: 'simulate' }>, emit: Emit, si
   const starts = system.initialConfigurations();
   const out = metropolisRun(
     system,
-    { starts, samplesPerStart: req.samplesPerStart, stride: req.stride, stepSize: req.stepSize, burnIn: 0, temperature: req.temperature },
+    {
+      starts,
+      samplesPerStart: req.samplesPerStart,
+      stride: req.stride,
+      stepSize: req.stepSize,
+      burnIn: 0,
+      temperature: req.temperature,
+    },
     new Rng(req.seed),
     { signal, onProgress: (f) => emit({ type: 'progress', fraction: f, message: 'Metropolis sampling' }) },
   );
@@ -107,9 +127,15 @@ function simulate(req: Extract<JobRequest, { kind: 'simulate' }>, emit: Emit, si
   );
 }
 
-async function importFile(req: Extract<JobRequest, { kind: 'import' }>, emit: Emit, signal: AbortSignal): Promise<void> {
+async function importFile(
+  req: Extract<JobRequest, { kind: 'import' }>,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<void> {
   const { importDataset } = await import('./importDataset.js');
-  const d = await importDataset(req, signal, (fraction, message) => emit({ type: 'progress', fraction, message }));
+  const d = await importDataset(req, signal, (fraction, message) =>
+    emit({ type: 'progress', fraction, message }),
+  );
   emit({ type: 'dataset', ...d }, buffersOf(d.x));
 }
 
@@ -126,7 +152,12 @@ function throttleProgress(emit: Emit): Emit {
   };
 }
 
-export async function runJob(req: JobRequest, rawEmit: Emit, signal: AbortSignal, deps: JobDeps = {}): Promise<void> {
+export async function runJob(
+  req: JobRequest,
+  rawEmit: Emit,
+  signal: AbortSignal,
+  deps: JobDeps = {},
+): Promise<void> {
   const emit = throttleProgress(rawEmit);
   try {
     switch (req.kind) {
@@ -139,6 +170,9 @@ export async function runJob(req: JobRequest, rawEmit: Emit, signal: AbortSignal
         break;
       case 'import':
         await importFile(req, emit, signal);
+        break;
+      case 'umbrella':
+        (await import('./umbrellaJob.js')).runUmbrellaJob(req, emit, signal);
         break;
     }
   } catch (e) {

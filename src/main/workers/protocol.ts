@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { ImportOptions } from '../../shared/contract.js';
 import type { MetricsRow, RunResult, RunSpec } from '../../shared/runspec.js';
 import type { Checkpoint, SampleSet } from '../../core/run/types.js';
+import type { UmbrellaJobRequest, UmbrellaJobResult } from './umbrellaJob.js';
 
 export type JobRequest =
   | {
@@ -44,7 +45,8 @@ export type JobRequest =
       /** … or these bytes (browser upload). */
       bytes?: Uint8Array;
       options: z.output<typeof ImportOptions>;
-    };
+    }
+  | UmbrellaJobRequest;
 
 export type JobKind = JobRequest['kind'];
 
@@ -63,6 +65,7 @@ export type JobEvent =
       warnings: string[];
     }
   | { type: 'result'; result: RunResult }
+  | { type: 'umbrella'; result: UmbrellaJobResult }
   | { type: 'error'; message: string; cancelled: boolean };
 
 /** Main → worker. */

@@ -2,7 +2,13 @@
 export function buffersOf(...arrays: (ArrayBufferView | undefined)[]): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const a of arrays) {
-    if (a && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer) && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) {
+    if (
+      a &&
+      a.buffer instanceof ArrayBuffer &&
+      !out.includes(a.buffer) &&
+      a.byteOffset === 0 &&
+      a.byteLength === a.buffer.byteLength
+    ) {
       out.push(a.buffer);
     }
   }
