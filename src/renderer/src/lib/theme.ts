@@ -21,7 +21,7 @@ export function plotTheme() {
   };
 }
 
-/** An axis with a label (units included by the caller) in the theme's colours. */
+/** An axis with a label (units included by the caller) in the theme's colours; compact tick labels. */
 export function axis(label: string, extra: Record<string, unknown> = {}) {
   const t = plotTheme();
   return {
@@ -29,6 +29,8 @@ export function axis(label: string, extra: Record<string, unknown> = {}) {
     stroke: t.fg,
     grid: { stroke: t.grid, width: 1 },
     ticks: { stroke: t.grid, width: 1 },
+    // Compact tick labels: energies of untrained flows reach 1e10, which uPlot prints in full.
+    values: (_u: unknown, splits: number[]) => splits.map((v) => formatNumber(v, 3)),
     ...extra,
   };
 }
