@@ -103,6 +103,51 @@ export const FreeEnergyResult = z.object({
   ess: z.number(),
 });
 
+/** Umbrella sampling + WHAM along a system's reaction coordinate (the paper's reference). */
+export const UmbrellaRequest = z.object({
+  systemId: Id,
+  preset: z.string().optional(),
+  params: z.record(z.string(), z.number()).default({}),
+  temperature: z.number().positive(),
+  /** Window centres, evenly spaced on `range` (ends included). */
+  windows: z.number().int().min(2).default(35),
+  /** Window centres and profile range; default the system's reaction-coordinate range. */
+  range: z.tuple([z.number(), z.number()]).optional(),
+  forceConstant: z.number().positive().default(500),
+  /** MC steps per window and pass. */
+  steps: z.number().int().positive().default(50000),
+  /** Gaussian proposal width (scaled by √τ); default per system. */
+  stepSize: z.number().positive().optional(),
+  stride: z.number().int().positive().default(10),
+  passes: z.enum(['forward', 'forward-backward']).default('forward-backward'),
+  chainsPerWindow: z.number().int().positive().default(1),
+  bins: z.number().int().positive().default(60),
+  bootstrap: z.number().int().nonnegative().default(50),
+  seed: z.number().int().nonnegative().optional(),
+});
+
+export const UmbrellaAnalysis = z.object({
+  analysisId: Id,
+  systemId: z.string(),
+  temperature: z.number(),
+  profile: z.array(ProfilePoint),
+  deltaF: z.object({ value: z.number(), error: z.number() }),
+  deltaFForward: z.number().nullable(),
+  deltaFBackward: z.number().nullable(),
+  windows: z.array(
+    z.object({
+      center: z.number(),
+      pass: z.enum(['forward', 'backward']),
+      mean: z.number(),
+      n: z.number().int(),
+      acceptance: z.number(),
+    }),
+  ),
+  totalSteps: z.number(),
+  wallTimeSeconds: z.number(),
+  params: z.record(z.string(), z.unknown()),
+});
+
 export const ExportFormat = z.enum(['csv', 'json', 'plumed', 'npy', 'xyz', 'pdb']);
 
 export const ImportOptions = z.object({
@@ -216,6 +261,9 @@ export const methods = {
     }),
     FreeEnergyResult,
   ),
+  /** Starts umbrella sampling + WHAM; the job's resultId is the stored analysis (kind 'umbrella'). */
+  'analysis.umbrella': method(UmbrellaRequest, JobRef),
+  'analysis.umbrellaGet': method(z.object({ analysisId: Id }), UmbrellaAnalysis),
   'export.write': method(
     z.object({
       what: z.enum(['profile', 'histogram', 'samples', 'dataset']),

@@ -189,17 +189,27 @@ function coarsen(logP: Float64Array, bins: number, sub: number): Float64Array {
   return out;
 }
 
-export function wham(
+export interface WhamResult {
+  profile: ProfileBin[];
+  /** log p_k of the output bins (unnormalised; −Infinity where no window sampled). */
+  logP: Float64Array;
+  /** log p_k of each bootstrap replicate (for errors of derived numbers such as ΔF). */
+  replicates: Float64Array[];
+}
+
+/** WHAM with the bootstrap replicates kept; `wham` returns only the profile. */
+export function whamFull(
   windows: readonly { center: number; rc: ArrayLike<number> }[],
   opts: WhamOptions,
-): ProfileBin[] {
+): WhamResult {
   const { bins, temperature } = opts;
   const [lo, hi] = opts.range;
   const sub = opts.subBins ?? 10;
   const fine: WhamOptions = { ...opts, bins: bins * sub };
   const centers = windows.map((w) => w.center);
   const main = solve(binWindows(windows, fine, null), centers, fine, null);
-  const F = Float64Array.from(coarsen(main.logP, bins, sub), (l) => -temperature * l);
+  const logP = coarsen(main.logP, bins, sub);
+  const F = Float64Array.from(logP, (l) => -temperature * l);
   let min = Infinity;
   for (const v of F) if (v < min) min = v;
   for (let k = 0; k < bins; k++) F[k] -= min;
@@ -208,11 +218,14 @@ export function wham(
   const sum = new Float64Array(bins);
   const sum2 = new Float64Array(bins);
   const cnt = new Float64Array(bins);
+  const replicates: Float64Array[] = [];
   if (nb > 0) {
     if (!opts.rng) throw new Error('wham: bootstrap needs an rng');
     for (let b = 0; b < nb; b++) {
       const res = solve(binWindows(windows, fine, opts.rng), centers, fine, main.f);
-      const Fb = Float64Array.from(coarsen(res.logP, bins, sub), (l) => -temperature * l);
+      const logPb = coarsen(res.logP, bins, sub);
+      replicates.push(logPb);
+      const Fb = Float64Array.from(logPb, (l) => -temperature * l);
       // Align on the mean offset over shared bins (the constant is arbitrary).
       let off = 0;
       let c = 0;
@@ -235,7 +248,7 @@ export function wham(
     }
   }
   const width = (hi - lo) / bins;
-  const out: ProfileBin[] = [];
+  const profile: ProfileBin[] = [];
   for (let k = 0; k < bins; k++) {
     if (!Number.isFinite(F[k])) continue;
     let error = 0;
@@ -243,7 +256,14 @@ export function wham(
       const mean = sum[k] / cnt[k];
       error = Math.sqrt(Math.max(0, (sum2[k] - cnt[k] * mean * mean) / (cnt[k] - 1)));
     }
-    out.push({ rc: lo + (k + 0.5) * width, F: F[k], error });
+    profile.push({ rc: lo + (k + 0.5) * width, F: F[k], error });
   }
-  return out;
+  return { profile, logP, replicates };
+}
+
+export function wham(
+  windows: readonly { center: number; rc: ArrayLike<number> }[],
+  opts: WhamOptions,
+): ProfileBin[] {
+  return whamFull(windows, opts).profile;
 }

@@ -14,6 +14,7 @@ import { RecentProjects } from './recent.js';
 import { runServices } from './runs.js';
 import { sampleServices } from './samples.js';
 import { systemServices } from './systems.js';
+import { umbrellaServices } from './umbrella.js';
 import type { Backend, EventSink, ServiceTable } from './types.js';
 
 export interface BackendOptions {
@@ -54,6 +55,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
     ...runServices(ctx),
     ...sampleServices(ctx),
     ...analysisServices(ctx),
+    ...umbrellaServices(ctx),
     ...exportServices(ctx),
   };
   return {
