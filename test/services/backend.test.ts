@@ -12,12 +12,14 @@ import { createSystem } from '../../src/core/systems/catalog.js';
 import { createBackend, type WorkbenchBackend } from '../../src/main/services/backend.js';
 import { Store } from '../../src/main/store/store.js';
 import { RunSpec } from '../../src/shared/runspec.js';
-import { RecordingSink, smallSpec, tempDir } from './helpers.js';
+import { contractChecked, RecordingSink, smallSpec, tempDir } from './helpers.js';
 
 const dir = tempDir();
 const appData = tempDir('bgw-appdata-');
 const sink = new RecordingSink();
-let b: WorkbenchBackend;
+let backend: WorkbenchBackend;
+/** The backend with every call checked against the contract. */
+let b: { services: WorkbenchBackend['services']; context: WorkbenchBackend['context'] };
 let datasetId: string;
 let runId: string;
 
@@ -28,11 +30,13 @@ async function finished(jobId: string) {
 }
 
 beforeAll(async () => {
-  b = createBackend({ sink, appDataDir: appData });
+  backend = createBackend({ sink, appDataDir: appData });
+  b = { services: contractChecked(backend.services), context: backend.context };
   await b.services['project.create']({ path: join(dir, 'main.bgw'), name: 'services test' });
 });
 afterAll(async () => {
-  await b?.dispose();
+  await backend?.dispose();
+  expect(sink.invalid).toEqual([]);
 });
 
 describe('projects', () => {
@@ -48,14 +52,15 @@ describe('projects', () => {
 
   it('gives clear contract errors', async () => {
     const other = createBackend({ sink: new RecordingSink() });
-    await expect(other.services['runs.list']({})).rejects.toMatchObject({
+    const os = contractChecked(other.services);
+    await expect(os['runs.list']({})).rejects.toMatchObject({
       code: 'invalid_request',
       message: /No project is open/,
     });
-    await expect(other.services['project.open']({ path: join(dir, 'nope.bgw') })).rejects.toMatchObject({
+    await expect(os['project.open']({ path: join(dir, 'nope.bgw') })).rejects.toMatchObject({
       code: 'not_found',
     });
-    await expect(other.services['project.open']({ path: join(dir, '..') })).rejects.toMatchObject({
+    await expect(os['project.open']({ path: join(dir, '..') })).rejects.toMatchObject({
       code: 'failed',
     });
     await other.dispose();
@@ -233,7 +238,7 @@ describe('run lifecycle', () => {
           batchSize: 64,
           learningRate: 5e-3,
           checkpointEvery: 5,
-          stages: [{ iterations: 400, weights: { ml: 1 } }],
+          stages: [{ iterations: 150, weights: { ml: 1 } }],
         },
         sampling: { temperatures: [1], n: 500 },
       }),
@@ -252,7 +257,7 @@ describe('run lifecycle', () => {
     expect(f.status).toBe('cancelled');
     const cancelled = reader.runs.get(id)!;
     expect(cancelled.status).toBe('cancelled');
-    expect(cancelled.iterations).toBeLessThan(400);
+    expect(cancelled.iterations).toBeLessThan(150);
     const last = b.context.store!.runs.checkpoint(id)!.iteration;
     expect(last % 5).toBe(0);
 
@@ -260,9 +265,9 @@ describe('run lifecycle', () => {
     expect(resumed.runId).toBe(id);
     await finished(resumed.jobId);
     const done = reader.runs.get(id)!;
-    expect(done).toMatchObject({ status: 'completed', iterations: 400 });
+    expect(done).toMatchObject({ status: 'completed', iterations: 150 });
     const its = reader.runs.metrics(id).map((m) => m.iteration);
-    expect(its).toEqual(Array.from({ length: 400 }, (_, i) => i));
+    expect(its).toEqual(Array.from({ length: 150 }, (_, i) => i));
     const cks = reader.runs.checkpointIterations(id);
     for (let i = 1; i < cks.length; i++) expect(cks[i] - cks[i - 1]).toBeLessThanOrEqual(5);
     reader.close();

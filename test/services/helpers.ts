@@ -1,9 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventName, EventPayload } from '../../src/shared/contract.js';
+import {
+  events,
+  methods,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+} from '../../src/shared/contract.js';
 import type { RunSpecInput } from '../../src/shared/runspec.js';
-import type { EventSink } from '../../src/main/services/types.js';
+import type { EventSink, ServiceTable } from '../../src/main/services/types.js';
 
 export function tempDir(prefix = 'bgw-svc-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -17,9 +23,13 @@ export interface RecordedEvent {
 /** An EventSink that records everything and lets a test wait for a job to finish. */
 export class RecordingSink implements EventSink {
   readonly events: RecordedEvent[] = [];
+  /** Payloads that broke the contract's event schemas (should stay empty). */
+  readonly invalid: string[] = [];
   private waiters: { jobId: string; resolve: (p: EventPayload<'job.finished'>) => void }[] = [];
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    const check = events[event].safeParse(payload);
+    if (!check.success) this.invalid.push(`${event}: ${check.error.message}`);
     this.events.push({ event, payload });
     if (event === 'job.finished') {
       const p = payload as EventPayload<'job.finished'>;
@@ -61,4 +71,23 @@ export function smallSpec(overrides: Partial<RunSpecInput> = {}): RunSpecInput {
     analysis: { bins: 30, bootstrap: 10 },
     ...overrides,
   };
+}
+
+/**
+ * The service table as a transport sees it: inputs parsed (defaults applied) and outputs validated
+ * with the contract's schemas, so a response that would break the contract fails the test.
+ */
+export function contractChecked(services: ServiceTable): ServiceTable {
+  return new Proxy(services, {
+    get(target, name: string) {
+      const m = name as MethodName;
+      return async (input: unknown) => {
+        const parsed = methods[m].input.parse(input);
+        const out = await (target[m] as (i: unknown) => Promise<unknown>)(parsed);
+        const check = methods[m].output.safeParse(out);
+        if (!check.success) throw new Error(`${m} broke the contract: ${check.error.message}`);
+        return out;
+      };
+    },
+  });
 }
