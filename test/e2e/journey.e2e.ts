@@ -38,6 +38,27 @@ describe('browser journey', () => {
     await page.goto(wb.server.pageUrl);
     await page.getByRole('heading', { name: 'Boltzmann Workbench' }).waitFor();
 
+    // Empty state, keyboard shortcut and a readable contract error before any project exists.
+    await page.getByText('Open or create a project to see its runs').waitFor();
+    await page.keyboard.press('Control+o');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('open-path');
+    await page.keyboard.type(join(wb.dir, 'missing', 'nowhere.bgw'));
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('banner').first().textContent())
+      .toMatch(/project\.open: \w+: .+/);
+    await page.getByTestId('banner').getByRole('button', { name: 'Dismiss' }).first().click();
+    await page.keyboard.press('Control+n');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-path');
+
+    // The OS theme decides light or dark.
+    const background = () =>
+      page.evaluate(() => getComputedStyle(document.body.parentElement!).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await background();
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await background()).not.toBe(dark);
+
     // Project: create one; it appears in the header and in the recent list.
     await page.getByTestId('new-path').fill(projectPath);
     await page.getByTestId('create-project').click();

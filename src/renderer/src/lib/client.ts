@@ -4,13 +4,8 @@
  * the server printed in the page URL. The page URL keeps the token, so a reload reconnects.
  */
 import type { WorkbenchClient } from '../../../shared/contract.js';
+// window.workbench is declared by src/preload/index.d.ts.
 import { connectFromPageUrl } from '../../../shared/transport/wsClient.js';
-
-declare global {
-  interface Window {
-    workbench?: WorkbenchClient;
-  }
-}
 
 export type ClientMode = 'electron' | 'browser';
 
