@@ -4,6 +4,7 @@
  */
 import { tf } from '../backend.js';
 import type { Rng } from '../random.js';
+import { fastTanh } from './activation.js';
 import { project } from './dense.js';
 import { MLP, makeVariable, type Activation, type NamedVariable } from './mlp.js';
 
@@ -85,7 +86,7 @@ export class AffineCoupling implements Block {
   }
 
   private scaleShift(x1: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-    const s = tf.mul(tf.tanh(tf.div(this.s.apply(x1), S_MAX)), S_MAX) as tf.Tensor2D;
+    const s = tf.mul(fastTanh(tf.div(this.s.apply(x1), S_MAX)), S_MAX) as tf.Tensor2D;
     return [s, this.t.apply(x1)];
   }
 

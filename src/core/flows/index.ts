@@ -1,3 +1,4 @@
+export { fastTanh } from './activation.js';
 export { dense, project } from './dense.js';
 export { MLP, glorot, makeVariable, type Activation, type NamedVariable } from './mlp.js';
 export {

@@ -5,6 +5,7 @@
  */
 import { tf } from '../backend.js';
 import type { Rng } from '../random.js';
+import { fastTanh } from './activation.js';
 import { dense } from './dense.js';
 
 export type Activation = 'tanh' | 'relu' | 'elu' | 'silu';
@@ -17,7 +18,7 @@ export interface NamedVariable {
 function activate(x: tf.Tensor2D, a: Activation): tf.Tensor2D {
   switch (a) {
     case 'tanh':
-      return tf.tanh(x);
+      return fastTanh(x) as tf.Tensor2D;
     case 'relu':
       return tf.relu(x);
     case 'elu':

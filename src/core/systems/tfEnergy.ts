@@ -10,23 +10,25 @@ import type { EnergySystem } from './types.js';
 export interface EnergyCut {
   /** Above this u (kT₀) energies grow as high + log(1 + u − high). */
   highEnergy: number;
-  /** Hard cap on the regularised energy (gradient zero above it). */
+  /** Energies are capped here before the log (gradient zero above it; infinities stay finite). */
   maxEnergy: number;
 }
 
 export const NO_CUT: EnergyCut = { highEnergy: Infinity, maxEnergy: Infinity };
 
-/** u_reg and du_reg/du for one raw energy; non-finite u maps to the cap with zero slope. */
+/**
+ * u_reg and du_reg/du for one raw energy, as the paper's linlogcut: u is first capped at
+ * maxEnergy (NaN and ±∞ included, slope 0), then grows as high + ln(1 + u − high) above high.
+ */
 export function linLogCut(u: number, cut: EnergyCut): [number, number] {
-  if (!Number.isFinite(u)) return [Number.isFinite(cut.maxEnergy) ? cut.maxEnergy : u, 0];
-  let v = u;
+  let x = u;
   let slope = 1;
-  if (u > cut.highEnergy) {
-    v = cut.highEnergy + Math.log1p(u - cut.highEnergy);
-    slope = 1 / (1 + u - cut.highEnergy);
+  if (!(u < cut.maxEnergy)) {
+    x = cut.maxEnergy;
+    slope = 0;
   }
-  if (v > cut.maxEnergy) return [cut.maxEnergy, 0];
-  return [v, slope];
+  if (x < cut.highEnergy) return [x, slope];
+  return [cut.highEnergy + Math.log1p(x - cut.highEnergy), slope / (1 + x - cut.highEnergy)];
 }
 
 export interface EnergyOp {

@@ -41,11 +41,14 @@ describe('energyOp', () => {
     const [v, s] = linLogCut(10 + Math.E - 1, cut);
     expect(v).toBeCloseTo(11, 12);
     expect(s).toBeCloseTo(1 / Math.E, 12);
-    expect(linLogCut(1e9, cut)).toEqual([12, 0]);
-    expect(linLogCut(Infinity, cut)).toEqual([12, 0]);
+    // The paper's linlogcut caps u at maxEnergy before the log; infinities and NaN stay finite.
+    const capped = 10 + Math.log1p(2);
+    expect(linLogCut(1e9, cut)).toEqual([capped, 0]);
+    expect(linLogCut(Infinity, cut)).toEqual([capped, 0]);
+    expect(linLogCut(NaN, cut)).toEqual([capped, 0]);
     const { op, lastEnergy } = createEnergyOp(createSystem({ id: 'double-well' }), {
       highEnergy: 10,
-      maxEnergy: 14,
+      maxEnergy: 100,
     });
     const u = tf.tidy(() =>
       op(
@@ -56,7 +59,11 @@ describe('energyOp', () => {
         ]),
       ).dataSync(),
     );
-    expect(Array.from(u)).toEqual([0, Math.fround(10 + Math.log1p(30 - 10)), 14]);
+    expect(Array.from(u)).toEqual([
+      0,
+      Math.fround(10 + Math.log1p(30 - 10)),
+      Math.fround(10 + Math.log1p(90)),
+    ]);
     expect(Array.from(lastEnergy()!)).toEqual([0, 30, 10 ** 4 - 600 + 10]);
   });
 });
