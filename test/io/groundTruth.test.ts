@@ -3,7 +3,15 @@ import { boxLengthsAngles } from '../../src/core/io/box.js';
 import { bytesSource } from '../../src/core/io/source.js';
 import { fileSource } from '../../src/main/io/fileSource.js';
 import { TrajectoryError } from '../../src/core/io/errors.js';
-import { fileBytes, first3, groundTruth, readAllFrames, sourceOf, TRAJ_DIR, trajectoryFiles } from './helpers.js';
+import {
+  fileBytes,
+  first3,
+  groundTruth,
+  readAllFrames,
+  sourceOf,
+  TRAJ_DIR,
+  trajectoryFiles,
+} from './helpers.js';
 
 const TOL = 1e-3;
 const truth = groundTruth();
@@ -30,20 +38,30 @@ describe('ground truth: every shared trajectory file', () => {
     }
     it(`${entry.file}: atoms, frames, first and last frame match (${TOL} in file units)`, async () => {
       // Independent reader where mdtraj fails or is wrong; complete frames for truncated files.
-      const ref = (entry.independent ?? entry.mdtraj_complete_frames ?? entry.mdtraj) as Record<string, unknown>;
+      const ref = (entry.independent ?? entry.mdtraj_complete_frames ?? entry.mdtraj) as Record<
+        string,
+        unknown
+      >;
       const { reader, frames } = await readAllFrames(sourceOf(entry.file));
       expect(frames.length).toBe(ref.n_frames);
       const perFrame = frames.map((f) => f.coords.length / 3);
       if (Array.isArray(ref.n_atoms_per_frame)) expect(perFrame).toEqual(ref.n_atoms_per_frame);
       else expect(perFrame.every((n) => n === ref.n_atoms)).toBe(true);
       expectClose(first3(frames[0].coords), ref.first_frame_first3 as number[][]);
-      expectClose(first3(frames[frames.length - 1].coords), (ref.last_frame_first3 ?? ref.last_complete_frame_first3) as number[][]);
-      const units = String((entry.mdtraj.units as string | undefined) ?? (entry.independent?.units as string | undefined) ?? '');
+      expectClose(
+        first3(frames[frames.length - 1].coords),
+        (ref.last_frame_first3 ?? ref.last_complete_frame_first3) as number[][],
+      );
+      const units = String(
+        (entry.mdtraj.units as string | undefined) ?? (entry.independent?.units as string | undefined) ?? '',
+      );
       if (/^nm/.test(units)) expect(reader.unit).toBe('nm');
       if (/^Angstrom/.test(units)) expect(reader.unit).toBe('angstrom');
       if (/truncated/.test(entry.file)) {
         // Documented behaviour: the cut-off last frame is dropped with a warning the user sees.
-        expect(reader.warnings.join('\n')).toMatch(new RegExp(`frame ${frames.length} is truncated \\(expected \\d+ [a-z ]+, got \\d+\\)`));
+        expect(reader.warnings.join('\n')).toMatch(
+          new RegExp(`frame ${frames.length} is truncated \\(expected \\d+ [a-z ]+, got \\d+\\)`),
+        );
       } else {
         expect(reader.warnings.filter((w) => /truncated/.test(w))).toEqual([]);
       }
@@ -78,7 +96,10 @@ describe('cells and boxes', () => {
   for (const entry of truth.filter((f) => f.file.startsWith('lammps/'))) {
     it(`${entry.file}: box vectors from BOX BOUNDS (triclinic tilt undone)`, async () => {
       const { frames } = await readAllFrames(sourceOf(entry.file));
-      expectClose([Array.from(frames[0].box!)], [(entry.independent!.box_vectors_first as number[][]).flat()]);
+      expectClose(
+        [Array.from(frames[0].box!)],
+        [(entry.independent!.box_vectors_first as number[][]).flat()],
+      );
     });
   }
   for (const entry of truth.filter((f) => f.file.startsWith('nc/'))) {

@@ -17,7 +17,8 @@ export interface GroundTruthFile {
 }
 
 export function groundTruth(): GroundTruthFile[] {
-  return (JSON.parse(readFileSync(TRAJ_DIR + 'ground_truth.json', 'utf8')) as { files: GroundTruthFile[] }).files;
+  return (JSON.parse(readFileSync(TRAJ_DIR + 'ground_truth.json', 'utf8')) as { files: GroundTruthFile[] })
+    .files;
 }
 
 export function trajectoryFiles(): string[] {
@@ -34,7 +35,10 @@ export function sourceOf(rel: string): ByteSource {
   return bytesSource(rel.split('/').pop() ?? rel, fileBytes(rel));
 }
 
-export async function readAllFrames(source: ByteSource, options?: OpenOptions): Promise<{ reader: TrajectoryReader; frames: TrajectoryFrame[] }> {
+export async function readAllFrames(
+  source: ByteSource,
+  options?: OpenOptions,
+): Promise<{ reader: TrajectoryReader; frames: TrajectoryFrame[] }> {
   const reader = await openTrajectory(source, options);
   const frames: TrajectoryFrame[] = [];
   for await (const f of reader.frames()) frames.push(f);

@@ -15,7 +15,11 @@ function randomFrames(nFrames: number, particles: number, dims: number, seed = 7
   return Float32Array.from({ length: nFrames * particles * dims }, () => 4 * rng.normal());
 }
 
-const target = (particles: number, spatialDims: number) => ({ dim: particles * spatialDims, particles, spatialDims });
+const target = (particles: number, spatialDims: number) => ({
+  dim: particles * spatialDims,
+  particles,
+  spatialDims,
+});
 
 describe('XYZ and PDB writers re-import to the same coordinates', () => {
   for (const dims of [2, 3]) {
@@ -27,7 +31,11 @@ describe('XYZ and PDB writers re-import to the same coordinates', () => {
       expect(lines[1]).toBe('a units=reduced');
       expect(lines[2].startsWith('O ')).toBe(true);
       expect(lines[4].startsWith('C ')).toBe(true);
-      const r = await importTrajectory(bytesSource('s.xyz', new TextEncoder().encode(text)), target(38, dims), { systemId: 'x', units: 'reduced' });
+      const r = await importTrajectory(
+        bytesSource('s.xyz', new TextEncoder().encode(text)),
+        target(38, dims),
+        { systemId: 'x', units: 'reduced' },
+      );
       expect(r.nFrames).toBe(5);
       r.frames.forEach((v, i) => expect(Math.abs(v - x[i])).toBeLessThan(1e-5));
       if (dims === 2) {
@@ -41,9 +49,13 @@ describe('XYZ and PDB writers re-import to the same coordinates', () => {
       const text = writePdb(x, 4, 10, dims, { box: [20, 20, 20], highlighted: [3] });
       expect(text.match(/^MODEL/gm)?.length).toBe(4);
       expect(text.match(/^ENDMDL/gm)?.length).toBe(4);
-      expect(text).toMatch(/^CRYST1   20\.000   20\.000   20\.000  90\.00  90\.00  90\.00 P 1/m);
+      expect(text).toMatch(/^CRYST1 {3}20\.000 {3}20\.000 {3}20\.000 {2}90\.00 {2}90\.00 {2}90\.00 P 1/m);
       for (const line of text.split('\n').filter((l) => l.startsWith('HETATM'))) expect(line.length).toBe(78);
-      const r = await importTrajectory(bytesSource('s.pdb', new TextEncoder().encode(text)), target(10, dims), { systemId: 'x', units: 'reduced' });
+      const r = await importTrajectory(
+        bytesSource('s.pdb', new TextEncoder().encode(text)),
+        target(10, dims),
+        { systemId: 'x', units: 'reduced' },
+      );
       expect(r.nFrames).toBe(4);
       // PDB keeps 3 decimals.
       r.frames.forEach((v, i) => expect(Math.abs(v - x[i])).toBeLessThan(6e-4));
@@ -85,18 +97,29 @@ describe('NumPy .npy', () => {
     const be = new DataView(new ArrayBuffer(16));
     be.setFloat64(0, 1.5, false);
     be.setFloat64(8, -2.25, false);
-    expect(Array.from(decodeNpy(make('>f8', false, '(2,)', new Uint8Array(be.buffer))).data)).toEqual([1.5, -2.25]);
+    expect(Array.from(decodeNpy(make('>f8', false, '(2,)', new Uint8Array(be.buffer))).data)).toEqual([
+      1.5, -2.25,
+    ]);
     const i8 = new BigInt64Array([3n, -4n]);
-    expect(Array.from(decodeNpy(make('<i8', false, '(2,)', new Uint8Array(i8.buffer))).data)).toEqual([3, -4]);
+    expect(Array.from(decodeNpy(make('<i8', false, '(2,)', new Uint8Array(i8.buffer))).data)).toEqual([
+      3, -4,
+    ]);
     // Fortran order: the 2x3 matrix [[1,2,3],[4,5,6]] stored column by column.
     const col = new Float32Array([1, 4, 2, 5, 3, 6]);
-    expect(Array.from(decodeNpy(make('<f4', true, '(2, 3)', new Uint8Array(col.buffer))).data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(decodeNpy(make('<f4', true, '(2, 3)', new Uint8Array(col.buffer))).data)).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
   });
 
   it('imports [frames, atoms*dims] and [frames, atoms, dims] arrays', async () => {
     const x = randomFrames(6, 5, 2);
-    for (const shape of [[6, 10], [6, 5, 2]]) {
-      const r = await importTrajectory(bytesSource('x.npy', encodeNpy(x, shape)), target(5, 2), { systemId: 's' });
+    for (const shape of [
+      [6, 10],
+      [6, 5, 2],
+    ]) {
+      const r = await importTrajectory(bytesSource('x.npy', encodeNpy(x, shape)), target(5, 2), {
+        systemId: 's',
+      });
       expect(r.provenance.format).toBe('npy');
       expect(r.provenance.units).toBe('reduced');
       expect(Array.from(r.frames)).toEqual(Array.from(x));
@@ -111,7 +134,11 @@ async function makeZip(entries: { name: string; data: Uint8Array }[], deflate: b
   let offset = 0;
   for (const e of entries) {
     const body = deflate
-      ? new Uint8Array(await new Response(new Blob([e.data]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer())
+      ? new Uint8Array(
+          await new Response(
+            new Blob([e.data]).stream().pipeThrough(new CompressionStream('deflate-raw')),
+          ).arrayBuffer(),
+        )
       : e.data;
     const name = new TextEncoder().encode(e.name);
     const local = new Uint8Array(30 + name.length);
@@ -158,7 +185,13 @@ describe('NumPy .npz', () => {
     it(`reads the configuration array of a ${deflate ? 'compressed' : 'stored'} archive`, async () => {
       const x = randomFrames(4, 3, 2, 3);
       const energies = encodeNpy(Float64Array.from([1, 2, 3, 4]), [4]);
-      const zip = await makeZip([{ name: 'energies.npy', data: energies }, { name: 'x.npy', data: encodeNpy(x, [4, 6]) }], deflate);
+      const zip = await makeZip(
+        [
+          { name: 'energies.npy', data: energies },
+          { name: 'x.npy', data: encodeNpy(x, [4, 6]) },
+        ],
+        deflate,
+      );
       const r = await importTrajectory(bytesSource('data.npz', zip), target(3, 2), { systemId: 's' });
       expect(r.provenance.format).toBe('npz');
       expect(Array.from(r.frames)).toEqual(Array.from(x));
@@ -173,7 +206,15 @@ describe('PLUMED fes.dat', () => {
     return { rc, F: rc ** 4 - 2 * rc ** 2, error: 0.01 * i };
   });
   it('writes a DUMPGRID header that describes its rows and parses back', () => {
-    const text = writePlumedFes(profile, { rcName: 'd', temperature: 1.5, min: -2.1, max: 2.1, nbins: 21, periodic: false, unit: 'reduced' });
+    const text = writePlumedFes(profile, {
+      rcName: 'd',
+      temperature: 1.5,
+      min: -2.1,
+      max: 2.1,
+      nbins: 21,
+      periodic: false,
+      unit: 'reduced',
+    });
     const lines = text.split('\n');
     expect(lines[0]).toBe('#! FIELDS d file.free der_d');
     expect(text).toMatch(/^#! SET periodic_d false$/m);
@@ -192,7 +233,13 @@ describe('PLUMED fes.dat', () => {
     expect(Math.abs(grid.columns.der_d[18] - (4 * 1.6 ** 3 - 4 * 1.6))).toBeLessThan(0.5);
   });
   it('writes empty bins as inf and reads them back', () => {
-    const text = writePlumedFes([{ rc: 0, F: Infinity, error: NaN }, { rc: 1, F: 0, error: 0 }], { rcName: 'x', temperature: 1 });
+    const text = writePlumedFes(
+      [
+        { rc: 0, F: Infinity, error: NaN },
+        { rc: 1, F: 0, error: 0 },
+      ],
+      { rcName: 'x', temperature: 1 },
+    );
     expect(parsePlumedGrid(text).columns['file.free'][0]).toBe(Infinity);
   });
 });
@@ -219,7 +266,9 @@ describe('CSV', () => {
   });
   it('imports a CSV of configurations (one frame per row, bookkeeping columns skipped)', async () => {
     const text = 'frame,x0,y0,x1,y1\n0,1,2,3,4\n1,5,6,7,8\n';
-    const r = await importTrajectory(bytesSource('c.csv', new TextEncoder().encode(text)), target(2, 2), { systemId: 's' });
+    const r = await importTrajectory(bytesSource('c.csv', new TextEncoder().encode(text)), target(2, 2), {
+      systemId: 's',
+    });
     expect(Array.from(r.frames)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });

@@ -3,7 +3,14 @@ import type { BoxVectors } from './types.js';
 const DEG = Math.PI / 180;
 
 /** Box vectors (rows a, b, c) from lengths and angles in degrees (alpha = b^c, beta = a^c, gamma = a^b). */
-export function boxFromLengthsAngles(a: number, b: number, c: number, alpha: number, beta: number, gamma: number): BoxVectors {
+export function boxFromLengthsAngles(
+  a: number,
+  b: number,
+  c: number,
+  alpha: number,
+  beta: number,
+  gamma: number,
+): BoxVectors {
   const ca = Math.cos(alpha * DEG);
   const cb = Math.cos(beta * DEG);
   const cg = Math.cos(gamma * DEG);
@@ -17,12 +24,17 @@ export function boxFromLengthsAngles(a: number, b: number, c: number, alpha: num
 }
 
 /** Lengths [a, b, c] and angles [alpha, beta, gamma] in degrees of a box given as vectors. */
-export function boxLengthsAngles(box: ArrayLike<number>): { lengths: [number, number, number]; angles: [number, number, number] } {
+export function boxLengthsAngles(box: ArrayLike<number>): {
+  lengths: [number, number, number];
+  angles: [number, number, number];
+} {
   const v = [0, 1, 2].map((r) => [box[3 * r], box[3 * r + 1], box[3 * r + 2]]);
   const norm = (x: number[]): number => Math.hypot(x[0], x[1], x[2]);
   const angle = (x: number[], y: number[]): number => {
     const d = norm(x) * norm(y);
-    return d === 0 ? 90 : Math.acos(Math.max(-1, Math.min(1, (x[0] * y[0] + x[1] * y[1] + x[2] * y[2]) / d))) / DEG;
+    return d === 0
+      ? 90
+      : Math.acos(Math.max(-1, Math.min(1, (x[0] * y[0] + x[1] * y[1] + x[2] * y[2]) / d))) / DEG;
   };
   return {
     lengths: [norm(v[0]), norm(v[1]), norm(v[2])],

@@ -1,9 +1,23 @@
 import type { TrajectoryFormat } from './types.js';
 
 const EXTENSIONS: Record<string, TrajectoryFormat> = {
-  xyz: 'xyz', extxyz: 'xyz', pdb: 'pdb', ent: 'pdb', gro: 'gro', dcd: 'dcd', xtc: 'xtc', trr: 'trr',
-  lammpstrj: 'lammps', lammps: 'lammps', dump: 'lammps', nc: 'netcdf', ncdf: 'netcdf', netcdf: 'netcdf',
-  npy: 'npy', npz: 'npz', csv: 'csv',
+  xyz: 'xyz',
+  extxyz: 'xyz',
+  pdb: 'pdb',
+  ent: 'pdb',
+  gro: 'gro',
+  dcd: 'dcd',
+  xtc: 'xtc',
+  trr: 'trr',
+  lammpstrj: 'lammps',
+  lammps: 'lammps',
+  dump: 'lammps',
+  nc: 'netcdf',
+  ncdf: 'netcdf',
+  netcdf: 'netcdf',
+  npy: 'npy',
+  npz: 'npz',
+  csv: 'csv',
 };
 
 export function formatFromExtension(name: string): TrajectoryFormat | undefined {
@@ -11,7 +25,8 @@ export function formatFromExtension(name: string): TrajectoryFormat | undefined 
   return m ? EXTENSIONS[m[1].toLowerCase()] : undefined;
 }
 
-const PDB_RECORDS = /^(ATOM  |HETATM|MODEL |CRYST1|REMARK|HEADER|TITLE |COMPND|SOURCE|AUTHOR|EXPDTA|SEQRES|ENDMDL|END)/;
+const PDB_RECORDS =
+  /^(ATOM {2}|HETATM|MODEL |CRYST1|REMARK|HEADER|TITLE |COMPND|SOURCE|AUTHOR|EXPDTA|SEQRES|ENDMDL|END)/;
 const GRO_ATOM = /^.{20}\s*-?\d*\.\d+\s*-?\d*\.\d+\s*-?\d*\.\d+/;
 
 function be32(b: Uint8Array, o: number): number {
@@ -24,7 +39,12 @@ function be32(b: Uint8Array, o: number): number {
  */
 export function detectFormat(head: Uint8Array, name = ''): TrajectoryFormat | undefined {
   const ascii = (o: number, n: number): string => String.fromCharCode(...head.subarray(o, o + n));
-  if (head.length >= 8 && ascii(4, 4) === 'CORD' && (be32(head, 0) === 84 || (head[0] === 84 && head[1] === 0 && head[2] === 0 && head[3] === 0))) return 'dcd';
+  if (
+    head.length >= 8 &&
+    ascii(4, 4) === 'CORD' &&
+    (be32(head, 0) === 84 || (head[0] === 84 && head[1] === 0 && head[2] === 0 && head[3] === 0))
+  )
+    return 'dcd';
   if (head.length >= 4 && be32(head, 0) === 1995) return 'xtc';
   if (head.length >= 4 && be32(head, 0) === 1993) return 'trr';
   if (head.length >= 4 && ascii(0, 3) === 'CDF' && (head[3] === 1 || head[3] === 2)) return 'netcdf';
@@ -40,7 +60,10 @@ export function detectFormat(head: Uint8Array, name = ''): TrajectoryFormat | un
   if (firstIdx < 0) return undefined;
   const first = lines[firstIdx];
   if (first.startsWith('ITEM:')) return 'lammps';
-  if (lines.slice(0, 50).some((l) => /^(ATOM  |HETATM)/.test(l)) && lines.slice(firstIdx, firstIdx + 5).every((l) => l === '' || PDB_RECORDS.test(l) || l.length < 6))
+  if (
+    lines.slice(0, 50).some((l) => /^(ATOM {2}|HETATM)/.test(l)) &&
+    lines.slice(firstIdx, firstIdx + 5).every((l) => l === '' || PDB_RECORDS.test(l) || l.length < 6)
+  )
     return 'pdb';
   if (PDB_RECORDS.test(first) && !/^\s*\d+\s*$/.test(first)) return 'pdb';
   if (/^\s*\d+\s*$/.test(first)) {

@@ -24,6 +24,12 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /** The user-visible warning for a truncated last frame, worded the same for every format. */
-export function truncatedWarning(fileName: string, frame: number, expected: number, got: number, what = 'bytes'): string {
+export function truncatedWarning(
+  fileName: string,
+  frame: number,
+  expected: number,
+  got: number,
+  what = 'bytes',
+): string {
   return `${fileName}: frame ${frame} is truncated (expected ${expected} ${what}, got ${got}); dropped it and kept ${frame} complete frames`;
 }

@@ -110,15 +110,25 @@ export async function importTrajectory(
   const { signal, onProgress } = hooks;
   const name = source.name;
   if (target.dim !== target.particles * target.spatialDims)
-    throw new RangeError(`target dim ${target.dim} is not particles ${target.particles} x spatialDims ${target.spatialDims}`);
+    throw new RangeError(
+      `target dim ${target.dim} is not particles ${target.particles} x spatialDims ${target.spatialDims}`,
+    );
   throwIfAborted(signal);
   onProgress?.(0, `hashing ${name}`);
   const digest = await sha256(source, signal);
-  const reader: TrajectoryReader = await openTrajectory(source, { format: options.format, dims: target.spatialDims });
+  const reader: TrajectoryReader = await openTrajectory(source, {
+    format: options.format,
+    dims: target.spatialDims,
+  });
   const warnings = reader.warnings;
   if (Array.isArray(reader.atoms)) {
     const first = reader.atoms.findIndex((n) => n !== (reader.atoms as number[])[0]);
-    throw new TrajectoryError(name, `has ${(reader.atoms as number[])[first]} atoms, frame 0 has ${(reader.atoms as number[])[0]}: the atom count varies`, first, 'atoms');
+    throw new TrajectoryError(
+      name,
+      `has ${(reader.atoms as number[])[first]} atoms, frame 0 has ${(reader.atoms as number[])[0]}: the atom count varies`,
+      first,
+      'atoms',
+    );
   }
   const atoms = reader.atoms;
   const dims = reader.dims;
@@ -149,17 +159,25 @@ export async function importTrajectory(
     axes = [0];
     warnings.push(`${name}: 1D system, kept the x coordinate`);
   } else
-    throw new TrajectoryError(name, `holds ${dims}-D coordinates, the system is ${target.spatialDims}-D`, undefined, 'dims');
+    throw new TrajectoryError(
+      name,
+      `holds ${dims}-D coordinates, the system is ${target.spatialDims}-D`,
+      undefined,
+      'dims',
+    );
 
   const units: LengthUnit = options.units ?? reader.unit;
   const scale = options.scale ?? 1;
   if (options.scale === undefined && units !== 'reduced')
-    warnings.push(`${name}: no scale given; coordinates in ${units} are used as reduced units unchanged (scale 1)`);
+    warnings.push(
+      `${name}: no scale given; coordinates in ${units} are used as reduced units unchanged (scale 1)`,
+    );
 
   const stride = options.stride ?? 1;
   const [start, endRaw] = options.frames ?? [0, -1];
   const end = endRaw < 0 ? Infinity : endRaw;
-  if (start < 0 || end <= start) throw new TrajectoryError(name, `frame range [${start}, ${endRaw}) is empty`, undefined, 'frames');
+  if (start < 0 || end <= start)
+    throw new TrajectoryError(name, `frame range [${start}, ${endRaw}) is empty`, undefined, 'frames');
 
   const out = new FrameBuffer();
   const row = new Float32Array(target.dim);
@@ -171,14 +189,25 @@ export async function importTrajectory(
     throwIfAborted(signal);
     framesRead++;
     if (frame.coords.length !== atoms * dims)
-      throw new TrajectoryError(name, `has ${frame.coords.length / dims} atoms, frame 0 has ${atoms}: the atom count varies`, frame.index, 'atoms');
+      throw new TrajectoryError(
+        name,
+        `has ${frame.coords.length / dims} atoms, frame 0 has ${atoms}: the atom count varies`,
+        frame.index,
+        'atoms',
+      );
     if (frame.index >= end) break;
     if (frame.index < start || (frame.index - start) % stride !== 0) continue;
     for (let p = 0; p < selection.length; p++) {
       const base = selection[p] * dims;
       for (let k = 0; k < axes.length; k++) {
         const v = frame.coords[base + axes[k]];
-        if (!Number.isFinite(v)) throw new TrajectoryError(name, `atom ${selection[p]} has a non-finite coordinate (${v})`, frame.index, 'coordinates');
+        if (!Number.isFinite(v))
+          throw new TrajectoryError(
+            name,
+            `atom ${selection[p]} has a non-finite coordinate (${v})`,
+            frame.index,
+            'coordinates',
+          );
         row[p * axes.length + k] = v * scale;
       }
       if (dropped >= 0) {
@@ -190,21 +219,39 @@ export async function importTrajectory(
     out.push(row);
     kept++;
     if (onProgress && (kept & 63) === 0) {
-      const fraction = reader.frameCount ? framesRead / reader.frameCount : frame.bytesRead ? frame.bytesRead / source.size : 0;
+      const fraction = reader.frameCount
+        ? framesRead / reader.frameCount
+        : frame.bytesRead
+          ? frame.bytesRead / source.size
+          : 0;
       onProgress(Math.min(0.99, fraction), `read ${framesRead} frames`);
     }
   }
   if (dropped >= 0 && droppedSpread > 1e-6 * Math.max(1, Math.abs(droppedValue))) {
     const axis = 'xyz'[dropped];
     const message = `the dropped ${axis} axis of plane ${plane} is not constant (varies by ${droppedSpread.toPrecision(3)} ${units})`;
-    if (!options.allowNonConstantAxis) throw new TrajectoryError(name, `${message}; choose another plane or allow a non-constant axis`, undefined, axis);
+    if (!options.allowNonConstantAxis)
+      throw new TrajectoryError(
+        name,
+        `${message}; choose another plane or allow a non-constant axis`,
+        undefined,
+        axis,
+      );
     warnings.push(`${name}: ${message}; projected anyway`);
   }
-  if (kept === 0) throw new TrajectoryError(name, `no frames in range [${start}, ${endRaw}) with stride ${stride} (the file has ${framesRead})`, undefined, 'frames');
+  if (kept === 0)
+    throw new TrajectoryError(
+      name,
+      `no frames in range [${start}, ${endRaw}) with stride ${stride} (the file has ${framesRead})`,
+      undefined,
+      'frames',
+    );
   let frames = out.result();
   if (options.relabel) {
     if (!target.reference || !target.identical || target.identical.length < 2)
-      warnings.push(`${name}: relabelling skipped (the system has no reference configuration or identical particles)`);
+      warnings.push(
+        `${name}: relabelling skipped (the system has no reference configuration or identical particles)`,
+      );
     else {
       throwIfAborted(signal);
       onProgress?.(0.99, 'relabelling identical particles');

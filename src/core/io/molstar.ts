@@ -16,7 +16,13 @@ export interface DecodedFrame {
   box?: Float64Array;
 }
 
-function interleave(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>, n: number, factor: number): Float32Array {
+function interleave(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  z: ArrayLike<number>,
+  n: number,
+  factor: number,
+): Float32Array {
   const out = new Float32Array(n * 3);
   for (let i = 0; i < n; i++) {
     out[3 * i] = x[i] * factor;
@@ -26,10 +32,14 @@ function interleave(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<num
   return out;
 }
 
-type XdrFile = { frames: { count: number; x: Float32Array; y: Float32Array; z: Float32Array }[]; boxes: ArrayLike<number>[] };
+type XdrFile = {
+  frames: { count: number; x: Float32Array; y: Float32Array; z: Float32Array }[];
+  boxes: ArrayLike<number>[];
+};
 
 function fromXdr(file: XdrFile, expected: number): DecodedFrame[] {
-  if (file.frames.length !== expected) throw new Error(`decoded ${file.frames.length} frames, expected ${expected}`);
+  if (file.frames.length !== expected)
+    throw new Error(`decoded ${file.frames.length} frames, expected ${expected}`);
   return file.frames.map((f, k) => ({
     coords: interleave(f.x, f.y, f.z, f.count, 0.1),
     box: file.boxes[k] ? Float64Array.from(file.boxes[k], (v) => v * 0.1) : undefined,
@@ -71,13 +81,24 @@ export function openNetcdf(bytes: Uint8Array): NetcdfHeader {
     variables,
     read(): DecodedFrame[] {
       const coords = nc.getDataVariable('coordinates') as number[][];
-      const lengths = nc.hasDataVariable('cell_lengths') ? (nc.getDataVariable('cell_lengths') as number[][]) : undefined;
-      const angles = nc.hasDataVariable('cell_angles') ? (nc.getDataVariable('cell_angles') as number[][]) : undefined;
+      const lengths = nc.hasDataVariable('cell_lengths')
+        ? (nc.getDataVariable('cell_lengths') as number[][])
+        : undefined;
+      const angles = nc.hasDataVariable('cell_angles')
+        ? (nc.getDataVariable('cell_angles') as number[][])
+        : undefined;
       return coords.map((c, k) => ({
         coords: Float32Array.from(c),
         box:
           lengths && angles
-            ? boxFromLengthsAngles(lengths[k][0], lengths[k][1], lengths[k][2], angles[k][0], angles[k][1], angles[k][2])
+            ? boxFromLengthsAngles(
+                lengths[k][0],
+                lengths[k][1],
+                lengths[k][2],
+                angles[k][0],
+                angles[k][1],
+                angles[k][2],
+              )
             : undefined,
       }));
     },
@@ -95,7 +116,13 @@ interface MolstarColumn<T> {
   value(row: number): T;
 }
 interface MolstarGroStructure {
-  atoms: { count: number; x: MolstarColumn<number>; y: MolstarColumn<number>; z: MolstarColumn<number>; atomName: MolstarColumn<string> };
+  atoms: {
+    count: number;
+    x: MolstarColumn<number>;
+    y: MolstarColumn<number>;
+    z: MolstarColumn<number>;
+    atomName: MolstarColumn<string>;
+  };
 }
 
 export async function parseGroText(text: string): Promise<GroStructure[]> {

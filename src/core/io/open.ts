@@ -11,7 +11,12 @@ import { openTrr } from './readers/trr.js';
 import { openXtc } from './readers/xtc.js';
 import { openXyz } from './readers/xyz.js';
 import type { ByteSource } from './source.js';
-import { TRAJECTORY_FORMATS, type TrajectoryFormat, type TrajectoryFrame, type TrajectoryReader } from './types.js';
+import {
+  TRAJECTORY_FORMATS,
+  type TrajectoryFormat,
+  type TrajectoryFrame,
+  type TrajectoryReader,
+} from './types.js';
 
 export interface OpenOptions {
   /** Skip detection (the user chose); otherwise detected from content, then extension. */
@@ -33,14 +38,31 @@ function asTrajectoryError(source: ByteSource, e: unknown, frame?: number): Erro
 
 function normalizeFormat(source: ByteSource, format: string): TrajectoryFormat {
   const f = format.toLowerCase();
-  const alias: Record<string, TrajectoryFormat> = { extxyz: 'xyz', lammpstrj: 'lammps', dump: 'lammps', nc: 'netcdf', ncdf: 'netcdf', amber: 'netcdf' };
-  const resolved = alias[f] ?? (TRAJECTORY_FORMATS.includes(f as TrajectoryFormat) ? (f as TrajectoryFormat) : undefined);
-  if (!resolved) throw new TrajectoryError(source.name, `unknown format '${format}' (known: ${TRAJECTORY_FORMATS.join(', ')})`, undefined, 'format');
+  const alias: Record<string, TrajectoryFormat> = {
+    extxyz: 'xyz',
+    lammpstrj: 'lammps',
+    dump: 'lammps',
+    nc: 'netcdf',
+    ncdf: 'netcdf',
+    amber: 'netcdf',
+  };
+  const resolved =
+    alias[f] ?? (TRAJECTORY_FORMATS.includes(f as TrajectoryFormat) ? (f as TrajectoryFormat) : undefined);
+  if (!resolved)
+    throw new TrajectoryError(
+      source.name,
+      `unknown format '${format}' (known: ${TRAJECTORY_FORMATS.join(', ')})`,
+      undefined,
+      'format',
+    );
   return resolved;
 }
 
 /** Opens a trajectory; errors (including corrupt data found while iterating) are TrajectoryError. */
-export async function openTrajectory(source: ByteSource, options: OpenOptions = {}): Promise<TrajectoryReader> {
+export async function openTrajectory(
+  source: ByteSource,
+  options: OpenOptions = {},
+): Promise<TrajectoryReader> {
   if (source.size === 0) throw new TrajectoryError(source.name, 'is empty (0 bytes)');
   let reader: TrajectoryReader;
   try {
@@ -48,19 +70,47 @@ export async function openTrajectory(source: ByteSource, options: OpenOptions = 
     const format = options.format
       ? normalizeFormat(source, options.format)
       : (detectFormat(head, source.name) ?? formatFromExtension(source.name));
-    if (!format) throw new TrajectoryError(source.name, 'format not recognised from its content or extension', undefined, 'format');
+    if (!format)
+      throw new TrajectoryError(
+        source.name,
+        'format not recognised from its content or extension',
+        undefined,
+        'format',
+      );
     switch (format) {
-      case 'xyz': reader = await openXyz(source); break;
-      case 'pdb': reader = await openPdb(source); break;
-      case 'gro': reader = await openGro(source); break;
-      case 'dcd': reader = await openDcd(source); break;
-      case 'xtc': reader = await openXtc(source); break;
-      case 'trr': reader = await openTrr(source); break;
-      case 'lammps': reader = await openLammps(source); break;
-      case 'netcdf': reader = await openNetcdfTrajectory(source); break;
-      case 'npy': reader = await openNpy(source, options.dims); break;
-      case 'npz': reader = await openNpz(source, options.dims, options.array); break;
-      case 'csv': reader = await openCsv(source, options.dims); break;
+      case 'xyz':
+        reader = await openXyz(source);
+        break;
+      case 'pdb':
+        reader = await openPdb(source);
+        break;
+      case 'gro':
+        reader = await openGro(source);
+        break;
+      case 'dcd':
+        reader = await openDcd(source);
+        break;
+      case 'xtc':
+        reader = await openXtc(source);
+        break;
+      case 'trr':
+        reader = await openTrr(source);
+        break;
+      case 'lammps':
+        reader = await openLammps(source);
+        break;
+      case 'netcdf':
+        reader = await openNetcdfTrajectory(source);
+        break;
+      case 'npy':
+        reader = await openNpy(source, options.dims);
+        break;
+      case 'npz':
+        reader = await openNpz(source, options.dims, options.array);
+        break;
+      case 'csv':
+        reader = await openCsv(source, options.dims);
+        break;
     }
   } catch (e) {
     throw asTrajectoryError(source, e);
@@ -77,7 +127,12 @@ export async function openTrajectory(source: ByteSource, options: OpenOptions = 
           const c = frame.coords;
           for (let i = 0; i < c.length; i++) {
             if (!Number.isFinite(c[i]))
-              throw new TrajectoryError(source.name, `atom ${Math.floor(i / reader.dims)} has a non-finite coordinate (${c[i]})`, frame.index, 'coordinates');
+              throw new TrajectoryError(
+                source.name,
+                `atom ${Math.floor(i / reader.dims)} has a non-finite coordinate (${c[i]})`,
+                frame.index,
+                'coordinates',
+              );
           }
           yield frame;
         }

@@ -1,18 +1,18 @@
 export type TrajectoryFormat =
-  | 'xyz'
-  | 'pdb'
-  | 'gro'
-  | 'dcd'
-  | 'xtc'
-  | 'trr'
-  | 'lammps'
-  | 'netcdf'
-  | 'npy'
-  | 'npz'
-  | 'csv';
+  'xyz' | 'pdb' | 'gro' | 'dcd' | 'xtc' | 'trr' | 'lammps' | 'netcdf' | 'npy' | 'npz' | 'csv';
 
 export const TRAJECTORY_FORMATS: readonly TrajectoryFormat[] = [
-  'xyz', 'pdb', 'gro', 'dcd', 'xtc', 'trr', 'lammps', 'netcdf', 'npy', 'npz', 'csv',
+  'xyz',
+  'pdb',
+  'gro',
+  'dcd',
+  'xtc',
+  'trr',
+  'lammps',
+  'netcdf',
+  'npy',
+  'npz',
+  'csv',
 ];
 
 export type LengthUnit = 'angstrom' | 'nm' | 'reduced';

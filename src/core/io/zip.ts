@@ -28,7 +28,8 @@ export function zipEntries(bytes: Uint8Array): ZipEntry[] {
   let p = dv.getUint32(eocd + 16, true);
   const entries: ZipEntry[] = [];
   for (let k = 0; k < count; k++) {
-    if (p + 46 > bytes.length || dv.getUint32(p, true) !== 0x02014b50) throw new ZipError('central directory is corrupt');
+    if (p + 46 > bytes.length || dv.getUint32(p, true) !== 0x02014b50)
+      throw new ZipError('central directory is corrupt');
     const nameLength = dv.getUint16(p + 28, true);
     const extra = dv.getUint16(p + 30, true);
     const comment = dv.getUint16(p + 32, true);
@@ -39,7 +40,8 @@ export function zipEntries(bytes: Uint8Array): ZipEntry[] {
       localOffset: dv.getUint32(p + 42, true),
       name: new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLength)),
     };
-    if (entry.size === 0xffffffff || entry.localOffset === 0xffffffff) throw new ZipError('zip64 archives are not supported');
+    if (entry.size === 0xffffffff || entry.localOffset === 0xffffffff)
+      throw new ZipError('zip64 archives are not supported');
     entries.push(entry);
     p += 46 + nameLength + extra + comment;
   }
@@ -49,7 +51,8 @@ export function zipEntries(bytes: Uint8Array): ZipEntry[] {
 export async function zipEntryData(bytes: Uint8Array, entry: ZipEntry): Promise<Uint8Array> {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const p = entry.localOffset;
-  if (p + 30 > bytes.length || dv.getUint32(p, true) !== 0x04034b50) throw new ZipError(`local header of ${entry.name} is corrupt`);
+  if (p + 30 > bytes.length || dv.getUint32(p, true) !== 0x04034b50)
+    throw new ZipError(`local header of ${entry.name} is corrupt`);
   const start = p + 30 + dv.getUint16(p + 26, true) + dv.getUint16(p + 28, true);
   const end = start + entry.compressedSize;
   if (end > bytes.length) throw new ZipError(`${entry.name} runs past the end of the archive`);

@@ -15,15 +15,30 @@ export async function openCsv(source: ByteSource, dimsHint?: number): Promise<Tr
   if (rows.length === 0) throw new TrajectoryError(source.name, 'is empty', undefined, 'rows');
   const header = rows[0].some((c) => c.trim() !== '' && Number.isNaN(Number(c))) ? rows[0] : undefined;
   const body = header ? rows.slice(1) : rows;
-  const keep = (header ?? rows[0]).map((h, i) => (header && SKIP.test(h.trim()) ? -1 : i)).filter((i) => i >= 0);
+  const keep = (header ?? rows[0])
+    .map((h, i) => (header && SKIP.test(h.trim()) ? -1 : i))
+    .filter((i) => i >= 0);
   const width = keep.length;
-  if (width === 0 || body.length === 0) throw new TrajectoryError(source.name, 'holds no numeric rows', undefined, 'rows');
+  if (width === 0 || body.length === 0)
+    throw new TrajectoryError(source.name, 'holds no numeric rows', undefined, 'rows');
   const data = new Float64Array(body.length * width);
   body.forEach((row, r) => {
-    if (row.length !== (header ?? rows[0]).length) throw new TrajectoryError(source.name, `row has ${row.length} cells, expected ${(header ?? rows[0]).length}`, r, 'row');
+    if (row.length !== (header ?? rows[0]).length)
+      throw new TrajectoryError(
+        source.name,
+        `row has ${row.length} cells, expected ${(header ?? rows[0]).length}`,
+        r,
+        'row',
+      );
     keep.forEach((c, k) => {
       const v = Number(row[c].trim());
-      if (row[c].trim() === '' || !Number.isFinite(v)) throw new TrajectoryError(source.name, `cell '${row[c].slice(0, 20)}' in column ${c + 1} is not a finite number`, r, 'cell');
+      if (row[c].trim() === '' || !Number.isFinite(v))
+        throw new TrajectoryError(
+          source.name,
+          `cell '${row[c].slice(0, 20)}' in column ${c + 1} is not a finite number`,
+          r,
+          'cell',
+        );
       data[r * width + k] = v;
     });
   });

@@ -40,13 +40,22 @@ const HEADER_READ = 4096;
 export async function readDcdLayout(source: ByteSource): Promise<DcdLayout> {
   const name = source.name;
   const head = await source.read(0, Math.min(source.size, HEADER_READ));
-  if (head.length < 100) throw new TrajectoryError(name, `too short for a DCD header (${head.length} bytes)`, undefined, 'header');
+  if (head.length < 100)
+    throw new TrajectoryError(name, `too short for a DCD header (${head.length} bytes)`, undefined, 'header');
   const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const little = dv.getInt32(0, true) === 84;
-  if (!little && dv.getInt32(0, false) !== 84) throw new TrajectoryError(name, 'first record is not the 84-byte DCD header (bad magic)', undefined, 'header');
-  if (String.fromCharCode(head[4], head[5], head[6], head[7]) !== 'CORD') throw new TrajectoryError(name, "header does not start with 'CORD'", undefined, 'header');
+  if (!little && dv.getInt32(0, false) !== 84)
+    throw new TrajectoryError(
+      name,
+      'first record is not the 84-byte DCD header (bad magic)',
+      undefined,
+      'header',
+    );
+  if (String.fromCharCode(head[4], head[5], head[6], head[7]) !== 'CORD')
+    throw new TrajectoryError(name, "header does not start with 'CORD'", undefined, 'header');
   const int = (o: number): number => dv.getInt32(o, little);
-  if (int(88) !== 84) throw new TrajectoryError(name, 'header record end marker is not 84', undefined, 'header');
+  if (int(88) !== 84)
+    throw new TrajectoryError(name, 'header record end marker is not 84', undefined, 'header');
   const icntrl = (k: number): number => int(8 + 4 * k);
   const nset = icntrl(0);
   const namnf = icntrl(8);
@@ -62,18 +71,44 @@ export async function readDcdLayout(source: ByteSource): Promise<DcdLayout> {
   const fits = (length: number): boolean =>
     length >= 4 && pos + 8 + length + 12 <= head.length && int(pos + 4 + length) === marker;
   const byNtitle = 4 + 80 * int(pos + 4);
-  const titleLength = fits(marker) ? marker : byNtitle >= 4 && byNtitle < HEADER_READ && fits(byNtitle) ? byNtitle : -1;
-  if (titleLength < 0) throw new TrajectoryError(name, `title record (marker ${marker}) has no matching end marker`, undefined, 'title');
-  const title = new TextDecoder('latin1').decode(head.subarray(pos + 8, pos + 4 + titleLength)).replace(/\0/g, '').trim();
+  const titleLength = fits(marker)
+    ? marker
+    : byNtitle >= 4 && byNtitle < HEADER_READ && fits(byNtitle)
+      ? byNtitle
+      : -1;
+  if (titleLength < 0)
+    throw new TrajectoryError(
+      name,
+      `title record (marker ${marker}) has no matching end marker`,
+      undefined,
+      'title',
+    );
+  const title = new TextDecoder('latin1')
+    .decode(head.subarray(pos + 8, pos + 4 + titleLength))
+    .replace(/\0/g, '')
+    .trim();
   pos += 8 + titleLength;
-  if (int(pos) !== 4 || int(pos + 8) !== 4) throw new TrajectoryError(name, 'NATOM record is malformed', undefined, 'NATOM');
+  if (int(pos) !== 4 || int(pos + 8) !== 4)
+    throw new TrajectoryError(name, 'NATOM record is malformed', undefined, 'NATOM');
   const natom = int(pos + 4);
   pos += 12;
   if (natom <= 0) throw new TrajectoryError(name, `NATOM is ${natom}`, undefined, 'NATOM');
-  if (namnf !== 0) throw new TrajectoryError(name, `${namnf} fixed atoms: DCD files with fixed atoms are not supported`, undefined, 'NAMNF');
+  if (namnf !== 0)
+    throw new TrajectoryError(
+      name,
+      `${namnf} fixed atoms: DCD files with fixed atoms are not supported`,
+      undefined,
+      'NAMNF',
+    );
   const coordRecord = 8 + 4 * natom;
   const frameSize = (hasCell ? 56 : 0) + 3 * coordRecord + (fourDims ? coordRecord : 0);
-  if (frameSize > source.size) throw new TrajectoryError(name, `NATOM ${natom} needs ${frameSize}-byte frames, the file has ${source.size} bytes`, 0, 'NATOM');
+  if (frameSize > source.size)
+    throw new TrajectoryError(
+      name,
+      `NATOM ${natom} needs ${frameSize}-byte frames, the file has ${source.size} bytes`,
+      0,
+      'NATOM',
+    );
   return { little, natom, nset, charmmVersion, hasCell, fourDims, firstFrame: pos, frameSize, title };
 }
 
@@ -86,19 +121,27 @@ export async function openDcd(source: ByteSource): Promise<TrajectoryReader> {
   const warnings: string[] = [];
   if (remainder > 0) warnings.push(truncatedWarning(source.name, complete, frameSize, remainder));
   if (layout.nset > 0 && layout.nset !== complete && remainder === 0)
-    warnings.push(`${source.name}: header NSET says ${layout.nset} frames, the file holds ${complete}; read ${complete}`);
+    warnings.push(
+      `${source.name}: header NSET says ${layout.nset} frames, the file holds ${complete}; read ${complete}`,
+    );
 
   async function* frames(): AsyncGenerator<TrajectoryFrame> {
     const record = 4 * natom;
     for (let index = 0; index < complete; index++) {
       const offset = firstFrame + index * frameSize;
       const bytes = await source.read(offset, frameSize);
-      if (bytes.length < frameSize) throw new TrajectoryError(source.name, `is truncated (expected ${frameSize} bytes, got ${bytes.length})`, index);
+      if (bytes.length < frameSize)
+        throw new TrajectoryError(
+          source.name,
+          `is truncated (expected ${frameSize} bytes, got ${bytes.length})`,
+          index,
+        );
       const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       let p = 0;
       let box: BoxVectors | undefined;
       if (layout.hasCell) {
-        if (dv.getInt32(0, little) !== 48) throw new TrajectoryError(source.name, 'unit-cell record marker is not 48', index, 'cell');
+        if (dv.getInt32(0, little) !== 48)
+          throw new TrajectoryError(source.name, 'unit-cell record marker is not 48', index, 'cell');
         const raw = [0, 1, 2, 3, 4, 5].map((k) => dv.getFloat64(4 + 8 * k, little));
         box = dcdCellToBox(raw, layout.charmmVersion);
         p = 56;
@@ -106,7 +149,12 @@ export async function openDcd(source: ByteSource): Promise<TrajectoryReader> {
       const coords = new Float32Array(natom * 3);
       for (let axis = 0; axis < 3; axis++) {
         if (dv.getInt32(p, little) !== record || dv.getInt32(p + 4 + record, little) !== record)
-          throw new TrajectoryError(source.name, `${'XYZ'[axis]} record markers are not ${record}`, index, 'XYZ'[axis]);
+          throw new TrajectoryError(
+            source.name,
+            `${'XYZ'[axis]} record markers are not ${record}`,
+            index,
+            'XYZ'[axis],
+          );
         for (let i = 0; i < natom; i++) coords[3 * i + axis] = dv.getFloat32(p + 4 + 4 * i, little);
         p += record + 8;
       }

@@ -22,17 +22,32 @@ export async function openGro(source: ByteSource): Promise<TrajectoryReader> {
       warnings.push(truncatedWarning(source.name, index, 1, 0, 'atom-count lines'));
       break;
     }
-    if (!Number.isSafeInteger(count) || count <= 0) throw new TrajectoryError(source.name, `atom count '${countText.trim().slice(0, 20)}' is not a positive integer`, index, 'count');
+    if (!Number.isSafeInteger(count) || count <= 0)
+      throw new TrajectoryError(
+        source.name,
+        `atom count '${countText.trim().slice(0, 20)}' is not a positive integer`,
+        index,
+        'count',
+      );
     const boxLine = lines[line + 2 + count];
     if (boxLine === undefined || boxLine.trim() === '') {
-      warnings.push(truncatedWarning(source.name, index, count + 1, Math.max(0, lines.length - line - 2), 'lines'));
+      warnings.push(
+        truncatedWarning(source.name, index, count + 1, Math.max(0, lines.length - line - 2), 'lines'),
+      );
       break;
     }
     for (let i = 0; i < count; i++) {
-      if (lines[line + 2 + i].length < 44) throw new TrajectoryError(source.name, `atom line ${i} is shorter than the 44 fixed columns`, index, 'atom');
+      if (lines[line + 2 + i].length < 44)
+        throw new TrajectoryError(
+          source.name,
+          `atom line ${i} is shorter than the 44 fixed columns`,
+          index,
+          'atom',
+        );
     }
     const v = boxLine.trim().split(/\s+/).map(Number);
-    if (!(v.length === 3 || v.length === 9) || !v.every(Number.isFinite)) throw new TrajectoryError(source.name, `box line '${boxLine.slice(0, 40)}' is malformed`, index, 'box');
+    if (!(v.length === 3 || v.length === 9) || !v.every(Number.isFinite))
+      throw new TrajectoryError(source.name, `box line '${boxLine.slice(0, 40)}' is malformed`, index, 'box');
     // GRO box line: v1(x) v2(y) v3(z) v1(y) v1(z) v2(x) v2(z) v3(x) v3(y).
     const [ax, by, cz, ay = 0, az = 0, bx = 0, bz = 0, cx = 0, cy = 0] = v;
     boxes.push(Float64Array.from([ax, ay, az, bx, by, bz, cx, cy, cz]));

@@ -24,17 +24,27 @@ export function lammpsBounds(lines: string[], triclinic: boolean): Bounds {
   const yhi = yhb - Math.max(0, yz);
   const all = [xlo, xhi, ylo, yhi, zlo, zhi, xy, xz, yz];
   if (!all.every(Number.isFinite)) throw new RangeError('BOX BOUNDS holds a value that is not a number');
-  return { lo: [xlo, ylo, zlo], box: Float64Array.from([xhi - xlo, 0, 0, xy, yhi - ylo, 0, xz, yz, zhi - zlo]) };
+  return {
+    lo: [xlo, ylo, zlo],
+    box: Float64Array.from([xhi - xlo, 0, 0, xy, yhi - ylo, 0, xz, yz, zhi - zlo]),
+  };
 }
 
 type Mode = 'plain' | 'scaled';
 
 function coordinateColumns(columns: string[]): { idx: [number, number, number]; mode: Mode } {
-  for (const [suffix, mode] of [['', 'plain'], ['u', 'plain'], ['s', 'scaled'], ['su', 'scaled']] as const) {
+  for (const [suffix, mode] of [
+    ['', 'plain'],
+    ['u', 'plain'],
+    ['s', 'scaled'],
+    ['su', 'scaled'],
+  ] as const) {
     const idx = ['x', 'y', 'z'].map((a) => columns.indexOf(a + suffix));
     if (idx.every((i) => i >= 0)) return { idx: idx as [number, number, number], mode };
   }
-  throw new RangeError(`ATOMS columns '${columns.join(' ')}' have no x y z, xu yu zu, xs ys zs or xsu ysu zsu`);
+  throw new RangeError(
+    `ATOMS columns '${columns.join(' ')}' have no x y z, xu yu zu, xs ys zs or xsu ysu zsu`,
+  );
 }
 
 export async function openLammps(source: ByteSource): Promise<TrajectoryReader> {
@@ -60,14 +70,21 @@ export async function openLammps(source: ByteSource): Promise<TrajectoryReader> 
           warnings.push(truncatedWarning(source.name, index, 1, 0, 'ATOMS sections'));
           return;
         }
-        if (!line.startsWith('ITEM:')) fail(`expected an ITEM: line, got '${line.slice(0, 40)}'`, index, 'ITEM');
+        if (!line.startsWith('ITEM:'))
+          fail(`expected an ITEM: line, got '${line.slice(0, 40)}'`, index, 'ITEM');
         const item = line.slice(5).trim();
         if (item.startsWith('TIMESTEP') || item.startsWith('TIME') || item.startsWith('UNITS')) {
           await lines.readLine();
         } else if (item.startsWith('NUMBER OF ATOMS')) {
           const n = Number((await lines.readLine())?.trim());
-          if (!Number.isSafeInteger(n) || n < 0) fail('NUMBER OF ATOMS is not a count', index, 'NUMBER OF ATOMS');
-          if (n * 6 > source.size) fail(`declares ${n} atoms, more than a ${source.size}-byte file can hold`, index, 'NUMBER OF ATOMS');
+          if (!Number.isSafeInteger(n) || n < 0)
+            fail('NUMBER OF ATOMS is not a count', index, 'NUMBER OF ATOMS');
+          if (n * 6 > source.size)
+            fail(
+              `declares ${n} atoms, more than a ${source.size}-byte file can hold`,
+              index,
+              'NUMBER OF ATOMS',
+            );
           atoms = n;
         } else if (item.startsWith('BOX BOUNDS')) {
           const triclinic = /\bxy\b/.test(item);
@@ -121,7 +138,8 @@ export async function openLammps(source: ByteSource): Promise<TrajectoryReader> 
         ids[i] = idCol >= 0 ? Number(t[idCol]) : i;
         for (let k = 0; k < 3; k++) {
           const v = Number(t[cols.idx[k]]);
-          if (!Number.isFinite(v)) fail(`atom line ${i}: '${t[cols.idx[k]]}' is not a finite number`, index, columns[cols.idx[k]]);
+          if (!Number.isFinite(v))
+            fail(`atom line ${i}: '${t[cols.idx[k]]}' is not a finite number`, index, columns[cols.idx[k]]);
           raw[3 * i + k] = v;
         }
       }
@@ -133,7 +151,11 @@ export async function openLammps(source: ByteSource): Promise<TrajectoryReader> 
         let [x, y, z] = [raw[3 * i], raw[3 * i + 1], raw[3 * i + 2]];
         if (cols.mode === 'scaled' && bounds) {
           const b = bounds.box;
-          [x, y, z] = [bounds.lo[0] + x * b[0] + y * b[3] + z * b[6], bounds.lo[1] + y * b[4] + z * b[7], bounds.lo[2] + z * b[8]];
+          [x, y, z] = [
+            bounds.lo[0] + x * b[0] + y * b[3] + z * b[6],
+            bounds.lo[1] + y * b[4] + z * b[7],
+            bounds.lo[2] + z * b[8],
+          ];
         }
         coords[3 * j] = x;
         coords[3 * j + 1] = y;
@@ -156,6 +178,12 @@ export async function openLammps(source: ByteSource): Promise<TrajectoryReader> 
       break;
     }
   }
-  if (!Number.isSafeInteger(atoms) || atoms < 0) throw new TrajectoryError(source.name, 'no ITEM: NUMBER OF ATOMS in the first frame', 0, 'NUMBER OF ATOMS');
+  if (!Number.isSafeInteger(atoms) || atoms < 0)
+    throw new TrajectoryError(
+      source.name,
+      'no ITEM: NUMBER OF ATOMS in the first frame',
+      0,
+      'NUMBER OF ATOMS',
+    );
   return { format: 'lammps', atoms, dims: 3, unit: 'angstrom', warnings, streaming: true, frames };
 }

@@ -10,12 +10,24 @@ export async function openNetcdfTrajectory(source: ByteSource): Promise<Trajecto
   try {
     nc = openNetcdf(bytes);
   } catch (e) {
-    throw new TrajectoryError(source.name, `is not a readable NetCDF file: ${(e as Error).message}`, undefined, 'header');
+    throw new TrajectoryError(
+      source.name,
+      `is not a readable NetCDF file: ${(e as Error).message}`,
+      undefined,
+      'header',
+    );
   }
-  if (!nc.variables.includes('coordinates')) throw new TrajectoryError(source.name, 'has no coordinates variable', undefined, 'coordinates');
+  if (!nc.variables.includes('coordinates'))
+    throw new TrajectoryError(source.name, 'has no coordinates variable', undefined, 'coordinates');
   if (nc.atoms <= 0) throw new TrajectoryError(source.name, 'has no atom dimension', undefined, 'atom');
   // Each frame stores atoms*3 floats at least; refuse headers that declare more than the file holds.
-  if (nc.frames * nc.atoms * 12 > bytes.length) throw new TrajectoryError(source.name, `declares ${nc.frames} frames of ${nc.atoms} atoms, more than the file holds`, undefined, 'frame');
+  if (nc.frames * nc.atoms * 12 > bytes.length)
+    throw new TrajectoryError(
+      source.name,
+      `declares ${nc.frames} frames of ${nc.atoms} atoms, more than the file holds`,
+      undefined,
+      'frame',
+    );
   const warnings: string[] = [];
   return {
     format: 'netcdf',
@@ -30,10 +42,21 @@ export async function openNetcdfTrajectory(source: ByteSource): Promise<Trajecto
       try {
         decoded = nc.read();
       } catch (e) {
-        throw new TrajectoryError(source.name, `cannot be decoded: ${(e as Error).message}`, undefined, 'coordinates');
+        throw new TrajectoryError(
+          source.name,
+          `cannot be decoded: ${(e as Error).message}`,
+          undefined,
+          'coordinates',
+        );
       }
       for (let index = 0; index < decoded.length; index++) {
-        if (decoded[index].coords.length !== nc.atoms * 3) throw new TrajectoryError(source.name, `holds ${decoded[index].coords.length} values, expected ${nc.atoms * 3}`, index, 'coordinates');
+        if (decoded[index].coords.length !== nc.atoms * 3)
+          throw new TrajectoryError(
+            source.name,
+            `holds ${decoded[index].coords.length} values, expected ${nc.atoms * 3}`,
+            index,
+            'coordinates',
+          );
         yield { index, coords: decoded[index].coords, box: decoded[index].box };
       }
     },

@@ -5,15 +5,38 @@ import { decodeNpy, type NpyArray } from '../writers/npy.js';
 import { zipEntries, zipEntryData } from '../zip.js';
 
 /** Array names bgflow, the paper's notebooks and common scripts use for configurations. */
-const PREFERRED = ['x', 'xyz', 'coordinates', 'positions', 'pos', 'samples', 'traj', 'trajectory', 'data', 'arr_0'];
+const PREFERRED = [
+  'x',
+  'xyz',
+  'coordinates',
+  'positions',
+  'pos',
+  'samples',
+  'traj',
+  'trajectory',
+  'data',
+  'arr_0',
+];
 
 /**
  * Frames from an array of shape [frames, atoms*dims], [frames, atoms, dims] or [frames] (1D).
  * `dims` (the target's spatial dimension) decides how a flat row splits into atoms.
  */
-export function arrayReader(name: string, array: NpyArray, format: 'npy' | 'npz', dimsHint: number | undefined, warnings: string[]): TrajectoryReader {
+export function arrayReader(
+  name: string,
+  array: NpyArray,
+  format: 'npy' | 'npz',
+  dimsHint: number | undefined,
+  warnings: string[],
+): TrajectoryReader {
   const { shape, data } = array;
-  if (shape.length < 1 || shape.length > 3) throw new TrajectoryError(name, `array of shape [${shape}] is not [frames, atoms*dims] or [frames, atoms, dims]`, undefined, 'shape');
+  if (shape.length < 1 || shape.length > 3)
+    throw new TrajectoryError(
+      name,
+      `array of shape [${shape}] is not [frames, atoms*dims] or [frames, atoms, dims]`,
+      undefined,
+      'shape',
+    );
   const frames = shape[0];
   let dims: number;
   let atoms: number;
@@ -23,12 +46,24 @@ export function arrayReader(name: string, array: NpyArray, format: 'npy' | 'npz'
   } else {
     const row = shape.length === 2 ? shape[1] : 1;
     dims = dimsHint ?? (row % 3 === 0 ? 3 : row % 2 === 0 ? 2 : 1);
-    if (row % dims !== 0) throw new TrajectoryError(name, `rows of ${row} values do not split into ${dims}-D atoms`, undefined, 'shape');
+    if (row % dims !== 0)
+      throw new TrajectoryError(
+        name,
+        `rows of ${row} values do not split into ${dims}-D atoms`,
+        undefined,
+        'shape',
+      );
     atoms = row / dims;
   }
   const rowLength = atoms * dims;
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new TrajectoryError(name, `value ${data[i]} at atom ${Math.floor((i % rowLength) / dims)} is not finite`, Math.floor(i / rowLength), 'data');
+    if (!Number.isFinite(data[i]))
+      throw new TrajectoryError(
+        name,
+        `value ${data[i]} at atom ${Math.floor((i % rowLength) / dims)} is not finite`,
+        Math.floor(i / rowLength),
+        'data',
+      );
   }
   return {
     format,
@@ -57,7 +92,11 @@ export async function openNpy(source: ByteSource, dimsHint?: number): Promise<Tr
   return arrayReader(source.name, array, 'npy', dimsHint, []);
 }
 
-export async function openNpz(source: ByteSource, dimsHint?: number, arrayName?: string): Promise<TrajectoryReader> {
+export async function openNpz(
+  source: ByteSource,
+  dimsHint?: number,
+  arrayName?: string,
+): Promise<TrajectoryReader> {
   const bytes = await readAll(source);
   const warnings: string[] = [];
   try {
@@ -65,11 +104,18 @@ export async function openNpz(source: ByteSource, dimsHint?: number, arrayName?:
     if (entries.length === 0) throw new Error('the archive holds no .npy arrays');
     const base = (n: string): string => n.replace(/\.npy$/, '');
     let chosen = arrayName !== undefined ? entries.find((e) => base(e.name) === arrayName) : undefined;
-    if (arrayName !== undefined && !chosen) throw new Error(`no array named '${arrayName}' (has ${entries.map((e) => base(e.name)).join(', ')})`);
-    chosen ??= PREFERRED.map((p) => entries.find((e) => base(e.name) === p)).find((e) => e !== undefined) ?? entries[0];
-    if (entries.length > 1) warnings.push(`${source.name}: read array '${base(chosen.name)}' of ${entries.map((e) => base(e.name)).join(', ')}`);
+    if (arrayName !== undefined && !chosen)
+      throw new Error(`no array named '${arrayName}' (has ${entries.map((e) => base(e.name)).join(', ')})`);
+    chosen ??=
+      PREFERRED.map((p) => entries.find((e) => base(e.name) === p)).find((e) => e !== undefined) ??
+      entries[0];
+    if (entries.length > 1)
+      warnings.push(
+        `${source.name}: read array '${base(chosen.name)}' of ${entries.map((e) => base(e.name)).join(', ')}`,
+      );
     // Each array is at most as large as the archive times the deflate limit (1032:1).
-    if (chosen.size > bytes.length * 1032 + 1024) throw new Error(`${chosen.name} declares an impossible size`);
+    if (chosen.size > bytes.length * 1032 + 1024)
+      throw new Error(`${chosen.name} declares an impossible size`);
     const array = decodeNpy(await zipEntryData(bytes, chosen));
     return arrayReader(source.name, array, 'npz', dimsHint, warnings);
   } catch (e) {

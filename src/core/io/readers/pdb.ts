@@ -9,7 +9,8 @@ import type { TrajectoryFrame, TrajectoryReader } from '../types.js';
 function coordinate(line: string, start: number, fileName: string, frame: number, atom: number): number {
   const text = line.slice(start, start + 8).trim();
   const v = Number(text);
-  if (text === '' || !Number.isFinite(v)) throw new TrajectoryError(fileName, `atom ${atom}: coordinate '${text}' is not a number`, frame, 'ATOM');
+  if (text === '' || !Number.isFinite(v))
+    throw new TrajectoryError(fileName, `atom ${atom}: coordinate '${text}' is not a number`, frame, 'ATOM');
   return v;
 }
 

@@ -54,7 +54,12 @@ export async function* xdrFrames(o: XdrOptions): AsyncGenerator<TrajectoryFrame>
         break;
       }
       if (span.atoms !== o.atoms)
-        throw new TrajectoryError(source.name, `has ${span.atoms} atoms, the first frame has ${o.atoms}`, index + batch.length, 'natoms');
+        throw new TrajectoryError(
+          source.name,
+          `has ${span.atoms} atoms, the first frame has ${o.atoms}`,
+          index + batch.length,
+          'natoms',
+        );
       offset += span.size;
       if (!span.hasCoords) {
         skipped++;
@@ -78,12 +83,22 @@ export async function* xdrFrames(o: XdrOptions): AsyncGenerator<TrajectoryFrame>
       try {
         decoded = await o.decode(packed, batch.length);
       } catch (e) {
-        throw new TrajectoryError(source.name, `cannot be decoded: ${(e as Error).message}`, index, 'coordinates');
+        throw new TrajectoryError(
+          source.name,
+          `cannot be decoded: ${(e as Error).message}`,
+          index,
+          'coordinates',
+        );
       }
       for (let k = 0; k < decoded.length; k++) {
         const f = decoded[k];
         if (f.coords.length !== o.atoms * 3)
-          throw new TrajectoryError(source.name, `decoded ${f.coords.length / 3} atoms, expected ${o.atoms}`, index, 'coordinates');
+          throw new TrajectoryError(
+            source.name,
+            `decoded ${f.coords.length / 3} atoms, expected ${o.atoms}`,
+            index,
+            'coordinates',
+          );
         yield { index, coords: f.coords, box: f.box, bytesRead: batch[k].offset + batch[k].size };
         index++;
       }

@@ -33,7 +33,8 @@ function readComment(line: string, fileName: string, frame: number): Comment {
       if (parts[i] === 'pos') found = column;
       column += Number(parts[i + 2]) || 0;
     }
-    if (found < 0) throw new TrajectoryError(fileName, 'extended XYZ Properties has no pos field', frame, 'Properties');
+    if (found < 0)
+      throw new TrajectoryError(fileName, 'extended XYZ Properties has no pos field', frame, 'Properties');
     posColumn = found;
   }
   let box: Float64Array | undefined;
@@ -53,7 +54,13 @@ export async function openXyz(source: ByteSource): Promise<TrajectoryReader> {
   const head = new LineReader(source);
   const first = await head.readNonBlank();
   const atoms0 = first === null ? null : parseCount(first);
-  if (atoms0 === null) throw new TrajectoryError(source.name, `first line must be the atom count, got '${(first ?? '').slice(0, 40)}'`, 0, 'count');
+  if (atoms0 === null)
+    throw new TrajectoryError(
+      source.name,
+      `first line must be the atom count, got '${(first ?? '').slice(0, 40)}'`,
+      0,
+      'count',
+    );
   const warnings: string[] = [];
   const names: string[] = [];
 
@@ -71,9 +78,20 @@ export async function openXyz(source: ByteSource): Promise<TrajectoryReader> {
         const countLine = await lines.readNonBlank();
         if (countLine === null) return;
         const atoms = parseCount(countLine);
-        if (atoms === null) throw new TrajectoryError(source.name, `expected an atom count, got '${countLine.slice(0, 40)}'`, index, 'count');
+        if (atoms === null)
+          throw new TrajectoryError(
+            source.name,
+            `expected an atom count, got '${countLine.slice(0, 40)}'`,
+            index,
+            'count',
+          );
         if (atoms * MIN_ATOM_LINE > source.size)
-          throw new TrajectoryError(source.name, `declares ${atoms} atoms, more than a ${source.size}-byte file can hold`, index, 'count');
+          throw new TrajectoryError(
+            source.name,
+            `declares ${atoms} atoms, more than a ${source.size}-byte file can hold`,
+            index,
+            'count',
+          );
         const commentLine = await lines.readLine();
         if (commentLine === null) {
           warnings.push(truncatedWarning(source.name, index, atoms + 1, 0, 'lines'));
@@ -89,10 +107,22 @@ export async function openXyz(source: ByteSource): Promise<TrajectoryReader> {
             return;
           }
           const tokens = line.trim().split(/\s+/);
-          if (tokens.length < c + 3) throw new TrajectoryError(source.name, `atom ${i} has ${tokens.length} columns, need ${c + 3}`, index, 'pos');
+          if (tokens.length < c + 3)
+            throw new TrajectoryError(
+              source.name,
+              `atom ${i} has ${tokens.length} columns, need ${c + 3}`,
+              index,
+              'pos',
+            );
           for (let k = 0; k < 3; k++) {
             const v = Number(tokens[c + k]);
-            if (!Number.isFinite(v)) throw new TrajectoryError(source.name, `atom ${i} coordinate '${tokens[c + k]}' is not a finite number`, index, 'pos');
+            if (!Number.isFinite(v))
+              throw new TrajectoryError(
+                source.name,
+                `atom ${i} coordinate '${tokens[c + k]}' is not a finite number`,
+                index,
+                'pos',
+              );
             coords[3 * i + k] = v;
           }
           if (index === 0) names.push(tokens[0]);

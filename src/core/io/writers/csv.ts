@@ -64,7 +64,9 @@ export function parseCsv(text: string): ParsedCsv {
   if (rows.length === 0) return { columns: [] };
   const columns = rows[0].map((h) => {
     const m = /^(.*?)\s*\[([^\]]*)\]\s*$/.exec(h.trim());
-    return m ? { name: m[1], unit: m[2], values: [] as number[] } : { name: h.trim(), values: [] as number[] };
+    return m
+      ? { name: m[1], unit: m[2], values: [] as number[] }
+      : { name: h.trim(), values: [] as number[] };
   });
   for (let r = 1; r < rows.length; r++) {
     if (rows[r].length !== columns.length)
@@ -72,7 +74,8 @@ export function parseCsv(text: string): ParsedCsv {
     rows[r].forEach((cell, c) => {
       const t = cell.trim();
       const v = t === '' ? NaN : Number(t);
-      if (t !== '' && Number.isNaN(v) && t !== 'NaN') throw new SyntaxError(`row ${r + 1}, column ${c + 1}: not a number '${cell}'`);
+      if (t !== '' && Number.isNaN(v) && t !== 'NaN')
+        throw new SyntaxError(`row ${r + 1}, column ${c + 1}: not a number '${cell}'`);
       columns[c].values.push(v);
     });
   }

@@ -11,7 +11,8 @@ export interface NpyArray {
 
 export function encodeNpy(data: Float32Array | Float64Array, shape: number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new RangeError(`shape [${shape}] needs ${count} values, got ${data.length}`);
+  if (count !== data.length)
+    throw new RangeError(`shape [${shape}] needs ${count} values, got ${data.length}`);
   const descr = data instanceof Float32Array ? '<f4' : '<f8';
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
@@ -57,7 +58,8 @@ function parseHeader(text: string): { descr: string; fortran: boolean; shape: nu
 
 /** Decodes float32/float64 (and int32/int64, returned as float64) arrays of either byte order. */
 export function decodeNpy(bytes: Uint8Array): NpyArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new NpyFormatError('not a .npy file (bad magic)');
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new NpyFormatError('not a .npy file (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
   let headerLength: number;
@@ -71,7 +73,9 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
     headerStart = 12;
   } else throw new NpyFormatError(`unsupported .npy version ${major}`);
   if (headerStart + headerLength > bytes.length) throw new NpyFormatError('truncated .npy header');
-  const header = parseHeader(new TextDecoder('latin1').decode(bytes.subarray(headerStart, headerStart + headerLength)));
+  const header = parseHeader(
+    new TextDecoder('latin1').decode(bytes.subarray(headerStart, headerStart + headerLength)),
+  );
   const m = /^([<>|=])([fi])(\d)$/.exec(header.descr);
   if (!m || !['f4', 'f8', 'i4', 'i8'].includes(m[2] + m[3]))
     throw new NpyFormatError(`unsupported dtype ${header.descr} (need float32/float64/int32/int64)`);
@@ -82,7 +86,9 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   const dataStart = headerStart + headerLength;
   const available = bytes.length - dataStart;
   if (!Number.isSafeInteger(count) || count * size > available)
-    throw new NpyFormatError(`data is truncated: shape [${header.shape}] needs ${count * size} bytes, file has ${available}`);
+    throw new NpyFormatError(
+      `data is truncated: shape [${header.shape}] needs ${count * size} bytes, file has ${available}`,
+    );
   const out = kind === 'f' && size === 4 ? new Float32Array(count) : new Float64Array(count);
   const body = new DataView(bytes.buffer, bytes.byteOffset + dataStart, count * size);
   for (let i = 0; i < count; i++) {

@@ -22,7 +22,9 @@ export function writePdb(
   out.push(`REMARK   1 WRITTEN BY BOLTZMANN WORKBENCH, UNITS ${(options.unit ?? 'reduced').toUpperCase()}`);
   if (options.box) {
     const [a, b, c] = options.box;
-    out.push(`CRYST1${fixed(a, 9, 3)}${fixed(b, 9, 3)}${fixed(c, 9, 3)}  90.00  90.00  90.00 P 1           1`);
+    out.push(
+      `CRYST1${fixed(a, 9, 3)}${fixed(b, 9, 3)}${fixed(c, 9, 3)}  90.00  90.00  90.00 P 1           1`,
+    );
   }
   for (let f = 0; f < nFrames; f++) {
     out.push(`MODEL     ${String(f + 1).padStart(4)}`);

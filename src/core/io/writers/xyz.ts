@@ -24,8 +24,14 @@ export function frameCoordinate(
   return frames[(frame * particles + particle) * spatialDims + axis];
 }
 
-export function checkFrames(frames: Float32Array, nFrames: number, particles: number, spatialDims: number): void {
-  if (spatialDims < 1 || spatialDims > 3) throw new RangeError(`spatialDims must be 1, 2 or 3, got ${spatialDims}`);
+export function checkFrames(
+  frames: Float32Array,
+  nFrames: number,
+  particles: number,
+  spatialDims: number,
+): void {
+  if (spatialDims < 1 || spatialDims > 3)
+    throw new RangeError(`spatialDims must be 1, 2 or 3, got ${spatialDims}`);
   if (frames.length < nFrames * particles * spatialDims)
     throw new RangeError(`frames holds ${frames.length} values, need ${nFrames * particles * spatialDims}`);
 }
