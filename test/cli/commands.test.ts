@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy, parsePlumedGrid } from '../../src/core/io/writers/index.js';
 import { Store } from '../../src/main/store/store.js';
 import { smallSpec, tempDir } from '../services/helpers.js';
-import { bgw, type CliResult } from './cli.js';
+import { bgw, spawnBgw, type CliResult } from './cli.js';
 
 const dir = tempDir('bgw-cli-');
 const project = join(dir, 'p.bgw');
@@ -167,6 +167,42 @@ describe('bgw', () => {
       await bgw(['project', 'info', project, '--json']),
     );
     expect(info).toMatchObject({ runs: 1, sampleSets: 3, exports: 3 });
+  });
+
+  it('reads history from a second process while a run writes', async () => {
+    const live = join(dir, 'live.bgw');
+    const longSpec = join(dir, 'long.json');
+    writeFileSync(
+      longSpec,
+      JSON.stringify(
+        smallSpec({
+          training: {
+            batchSize: 64,
+            learningRate: 5e-3,
+            checkpointEvery: 10,
+            stages: [{ iterations: 120, weights: { ml: 1 } }],
+          },
+        }),
+      ),
+    );
+    const { child, result } = spawnBgw(['run', longSpec, '--project', live]);
+    await new Promise<void>((resolve) =>
+      child.stderr!.on('data', (d: Buffer) => /Iteration 10\//.test(d.toString()) && resolve()),
+    );
+    const during = json<{ kind: string; detail: { status?: string; iterations?: number } }[]>(
+      await bgw(['history', live, '--json']),
+    );
+    const run = during.find((h) => h.kind === 'run')!;
+    expect(run.detail.status).toBe('running');
+    expect(run.detail.iterations).toBeGreaterThanOrEqual(10);
+    expect((await result).code).toBe(0);
+    const after = json<{ kind: string; detail: { status?: string; iterations?: number } }[]>(
+      await bgw(['history', live, '--json']),
+    );
+    expect(after.find((h) => h.kind === 'run')!.detail).toMatchObject({
+      status: 'completed',
+      iterations: 120,
+    });
   });
 
   it('fails with one clear line and a non-zero code', async () => {
