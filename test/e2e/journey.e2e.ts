@@ -209,6 +209,10 @@ describe('browser journey', () => {
       )
       .toMatch(/^dimer/);
     await page.getByTestId('train-status').getByText('completed').waitFor({ timeout: 150_000 });
+    // Run comparison: the double-well run's curves overlaid on the dimer's.
+    await page.getByTestId('compare-run').selectOption({ index: 1 });
+    await waitForNumber(page, '[data-testid="plot-loss"]', 'data-points', 59);
+    await shot(page, '8-train-compare');
 
     await page.getByTestId('nav-sample').click();
     await page.getByTestId('sample-tau').fill('1');

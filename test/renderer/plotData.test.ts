@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRow } from '../../src/shared/runspec.js';
 import {
+  alignSeries,
   allPositive,
   centersOf,
   ema,
@@ -107,5 +108,14 @@ describe('profile band', () => {
     expect(f).toEqual([0, 2]);
     expect(lo).toEqual([-0.1, 1.5]);
     expect(hi).toEqual([0.1, 2.5]);
+  });
+});
+
+describe('alignSeries', () => {
+  it('puts two runs on the union of their iterations with gaps as null', () => {
+    const [x, a, b] = alignSeries([0, 2, 4], [1, 2, 3], [0, 1, 2], [9, 8, 7]);
+    expect(x).toEqual([0, 1, 2, 4]);
+    expect(a).toEqual([1, null, 2, 3]);
+    expect(b).toEqual([9, 8, 7, null]);
   });
 });

@@ -125,3 +125,19 @@ export function profileColumns(profile: readonly ProfileBin[]): [number[], numbe
   const p = [...profile].sort((a, b) => a.rc - b.rc);
   return [p.map((b) => b.rc), p.map((b) => b.F), p.map((b) => b.F - b.error), p.map((b) => b.F + b.error)];
 }
+
+/**
+ * Two series on their own x values → one aligned table on the union of x (uPlot needs one x
+ * column); missing points are null. Used to overlay a second run for comparison.
+ */
+export function alignSeries(
+  xa: readonly number[],
+  ya: Series,
+  xb: readonly number[],
+  yb: Series,
+): [number[], Series, Series] {
+  const x = [...new Set([...xa, ...xb])].sort((p, q) => p - q);
+  const ma = new Map(xa.map((v, i) => [v, ya[i]]));
+  const mb = new Map(xb.map((v, i) => [v, yb[i]]));
+  return [x, x.map((v) => ma.get(v) ?? null), x.map((v) => mb.get(v) ?? null)];
+}
