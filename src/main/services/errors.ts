@@ -20,11 +20,13 @@ export function notFound(what: string, id: string): ServiceError {
 /** Project-file errors become contract errors with the same clear message. */
 export function fromProjectError(e: unknown): unknown {
   if (e instanceof ProjectError) {
-    return new ServiceError(
-      e.code === 'not_found' ? 'not_found' : e.code === 'no_project' ? 'invalid_request' : 'failed',
-      e.message,
-      { reason: e.code },
-    );
+    const code =
+      e.code === 'not_found'
+        ? 'not_found'
+        : e.code === 'exists' || e.code === 'no_project'
+          ? 'invalid_request'
+          : 'failed';
+    return new ServiceError(code, e.message, { reason: e.code });
   }
   return e;
 }

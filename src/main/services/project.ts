@@ -9,14 +9,19 @@ import { fromProjectError } from './errors.js';
 import type { ServiceTable } from './types.js';
 
 function appVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+  // From source (src/main/services) or from the build (out/main): the package root is 3 or 2 up.
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'boltzmann-workbench' && pkg.version) return pkg.version;
+    } catch {
+      // Not there: try the next candidate.
+    }
   }
+  return '0.0.0';
 }
 
 function info(store: Store): { path: string; name: string; schemaVersion: number; createdAt: string } {

@@ -41,8 +41,14 @@ function initWeightsFor(store: Store, spec: RunSpec): Uint8Array | undefined {
   const parent = store.runs.get(spec.initFrom.runId);
   if (!parent) throw notFound('run', spec.initFrom.runId);
   const c = store.runs.checkpoint(parent.id, spec.initFrom.checkpointId);
-  if (!c?.bytes)
-    throw new ServiceError('invalid_request', `run ${parent.id} has no checkpoint to start from`);
+  if (!c?.bytes) {
+    throw new ServiceError(
+      'invalid_request',
+      spec.initFrom.checkpointId
+        ? `run ${parent.id} has no checkpoint ${spec.initFrom.checkpointId} with weights (only the latest few keep them)`
+        : `run ${parent.id} has no checkpoint to start from`,
+    );
+  }
   return c.bytes;
 }
 
@@ -54,6 +60,25 @@ function launch(ctx: ServiceContext, store: Store, run: RunRecord, resume: Check
   const persister = new RunPersister(store, ctx.sink, run.id, { metrics: true, checkpoints: true });
   const started = Date.now();
   store.runs.markRunning(run.id, null);
+  try {
+    return startTraining(ctx, store, run, { data, initWeights, resume }, persister, started);
+  } catch (e) {
+    // The job never started: the run must not stay 'running' under this live process.
+    store.runs.finish(run.id, 'failed', { error: (e as Error).message });
+    throw e;
+  }
+}
+
+function startTraining(
+  ctx: ServiceContext,
+  store: Store,
+  run: RunRecord,
+  inputs: { data?: Float32Array; initWeights?: Uint8Array; resume?: Checkpoint },
+  persister: RunPersister,
+  started: number,
+): string {
+  const { data, initWeights, resume } = inputs;
+  const spec = run.spec;
   return ctx.jobs.start(
     { kind: 'training', spec, data, initWeights, resume },
     {
