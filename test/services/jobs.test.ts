@@ -113,6 +113,9 @@ describe('jobs', () => {
     const its = (await b.services['runs.metrics']({ runId, afterIteration: -1 })).map((m) => m.iteration);
     expect(its.slice(0, last)).toEqual(Array.from({ length: last }, (_, i) => i));
     expect(new Set(its).size).toBe(its.length);
+    // The run's clock continues across the resume.
+    const times = (await b.services['runs.metrics']({ runId, afterIteration: -1 })).map((m) => m.time);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]);
     await b.dispose();
   });
 

@@ -21,7 +21,7 @@ export class RunPersister {
     private readonly store: Store,
     private readonly sink: EventSink,
     private readonly runId: string,
-    private readonly options: { metrics: boolean; checkpoints: boolean },
+    private readonly options: { metrics: boolean; checkpoints: boolean; timeOffset?: number },
   ) {}
 
   onEvent(e: JobEvent): void {
@@ -31,7 +31,9 @@ export class RunPersister {
         break;
       case 'metrics':
         if (!this.options.metrics) break;
-        this.pending.push(...e.rows);
+        // A resumed run's executor clock restarts at 0: continue the run's own clock instead.
+        for (const r of e.rows)
+          this.pending.push(this.options.timeOffset ? { ...r, time: r.time + this.options.timeOffset } : r);
         this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
         break;
       case 'checkpoint':

@@ -57,7 +57,13 @@ function launch(ctx: ServiceContext, store: Store, run: RunRecord, resume: Check
   const spec = run.spec;
   const data = datasetFor(store, spec);
   const initWeights = resume ? undefined : initWeightsFor(store, spec);
-  const persister = new RunPersister(store, ctx.sink, run.id, { metrics: true, checkpoints: true });
+  const kept = resume ? store.runs.metrics(run.id, resume.iteration - 2) : [];
+  const timeOffset = kept.length ? kept[kept.length - 1].time : 0;
+  const persister = new RunPersister(store, ctx.sink, run.id, {
+    metrics: true,
+    checkpoints: true,
+    timeOffset,
+  });
   const started = Date.now();
   store.runs.markRunning(run.id, null);
   try {

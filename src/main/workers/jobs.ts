@@ -22,6 +22,14 @@ const PHASES: Record<ProgressEvent['phase'], [number, number]> = {
   analysis: [0.98, 1],
 };
 
+/** A sampling job restores weights and samples: sampling is nearly all of its time. */
+const SAMPLING_PHASES: Record<ProgressEvent['phase'], [number, number]> = {
+  data: [0, 0.02],
+  training: [0.02, 0.02],
+  sampling: [0.02, 0.95],
+  analysis: [0.95, 1],
+};
+
 async function loadExecutor(deps: JobDeps, emit: Emit): Promise<ExecuteRun> {
   if (deps.executeRun) return deps.executeRun;
   const { initBackend } = await import('../../core/backend.js');
@@ -57,7 +65,7 @@ async function runSpec(
     resume: sampling ? req.checkpoint : req.resume,
     signal,
     onProgress: (e) => {
-      const [a, b] = sampling ? ([0, 1] as const) : PHASES[e.phase];
+      const [a, b] = (sampling ? SAMPLING_PHASES : PHASES)[e.phase];
       emit({
         type: 'progress',
         fraction: Math.min(1, Math.max(0, a + (b - a) * e.fraction)),
