@@ -29,8 +29,8 @@ function metered(source: ByteSource): { source: ByteSource; total: () => number;
 
 async function virtualGigabyte(rel: string): Promise<ByteSource> {
   const bytes = fileBytes(rel);
-  let head = new Uint8Array(0);
-  let body = bytes;
+  let head: Uint8Array = new Uint8Array(0);
+  let body: Uint8Array = bytes;
   if (rel.endsWith('.dcd')) {
     // DCD: one header, then the frames repeated.
     const { firstFrame } = await readDcdLayout(sourceOf(rel));
