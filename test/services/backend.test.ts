@@ -150,6 +150,12 @@ describe('data, training, sampling, analysis', () => {
     expect(fe.ess).toBeGreaterThan(100);
     expect(Math.abs(fe.deltaF.value - exact)).toBeLessThan(4 * fe.deltaF.error + 0.3);
     expect(Math.min(...fe.profile.map((p) => p.F))).toBe(0);
+    // The exact reference is stored with the analysis for the history and JSON exports.
+    const stored = b.context.store!.analyses.get<{ reference: { deltaF: number; profile: unknown[] } }>(
+      fe.analysisId,
+    )!;
+    expect(stored.result.reference.deltaF).toBeCloseTo(exact, 10);
+    expect(stored.result.reference.profile.length).toBeGreaterThan(20);
   });
 
   it('exports profiles, samples and datasets that read back with the project readers, recorded in history', async () => {

@@ -1,6 +1,8 @@
 /** analysis.freeEnergy: reweighted free-energy profile and ΔF of a sample set, saved as an analysis. */
 import { ess } from '../../core/analysis/ess.js';
 import { deltaF, freeEnergyProfile } from '../../core/analysis/freeEnergy.js';
+import { referenceDeltaF, referenceProfile } from '../../core/analysis/quadrature.js';
+import type { EnergySystem } from '../../core/systems/types.js';
 import { Rng } from '../../core/random.js';
 import type { ServiceContext } from './context.js';
 import { requireStore } from './context.js';
@@ -14,6 +16,24 @@ import type { ServiceTable } from './types.js';
  */
 function finite(v: number): number {
   return Number.isFinite(v) ? v : v > 0 || Number.isNaN(v) ? Number.MAX_VALUE : -Number.MAX_VALUE;
+}
+
+/**
+ * The exact answer where one exists (2D systems: quadrature on a grid), stored with the analysis
+ * so the history holds the comparison; null for the dimer.
+ */
+function reference(system: EnergySystem, temperature: number, bins: number, range: [number, number]) {
+  if (system.dim !== 2) return null;
+  try {
+    return {
+      method: 'quadrature',
+      profile: referenceProfile(system, { temperature, bins, range }),
+      deltaF: referenceDeltaF(system, temperature),
+    };
+  } catch {
+    // No quadrature grid for this system: the analysis stands without a reference.
+    return null;
+  }
 }
 
 export function analysisServices(ctx: ServiceContext): Pick<ServiceTable, 'analysis.freeEnergy'> {
@@ -50,7 +70,7 @@ export function analysisServices(ctx: ServiceContext): Pick<ServiceTable, 'analy
         sampleSetId,
         temperature: s.temperature,
         params: { bins, range: r, bootstrap },
-        result,
+        result: { ...result, reference: reference(system, s.temperature, bins, r) },
       });
       return { analysisId: a.id, temperature: s.temperature, ...result };
     },
