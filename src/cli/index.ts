@@ -16,7 +16,8 @@ keepStdoutClean();
 const program = new Command('bgw')
   .description('Boltzmann Workbench: train Boltzmann generators, sample, reweight, compute free energies')
   .version('0.1.0')
-  .showHelpAfterError()
+  // Usage errors too are one line on stderr.
+  .configureOutput({ outputError: (text, write) => write(`bgw: ${text.trim()} (bgw --help for usage)\n`) })
   .exitOverride();
 
 registerProject(program);
