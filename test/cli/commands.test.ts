@@ -228,5 +228,6 @@ describe('bgw', () => {
       /run run-nope not found/,
     );
     expectCleanError(await bgw(['resume', project, '--run', 'run-nope']), /run run-nope not found/);
+    expectCleanError(await bgw(['sample', project, '--run', 'r', '--temperature', '1']), /required option '--n <N>'/);
   });
 });
