@@ -177,4 +177,19 @@ describe('importTrajectory', () => {
       ),
     ).rejects.toThrow(/unknown format 'mol2'/);
   });
+
+  it('a LAMMPS import without units warns that Angstrom was assumed; declaring units silences it', async () => {
+    const target = { dim: 66, particles: 22, spatialDims: 3 };
+    const guessed = await importTrajectory(sourceOf('lammps/chain_dump_1.lammpstrj'), target, {
+      systemId: 's',
+      scale: 1,
+    });
+    expect(guessed.warnings.join()).toMatch(/do not store their length unit; assumed angstrom/);
+    const declared = await importTrajectory(sourceOf('lammps/chain_dump_1.lammpstrj'), target, {
+      systemId: 's',
+      units: 'reduced',
+    });
+    expect(declared.warnings).toEqual([]);
+    expect(declared.provenance.units).toBe('reduced');
+  });
 });

@@ -167,6 +167,10 @@ export async function importTrajectory(
     );
 
   const units: LengthUnit = options.units ?? reader.unit;
+  if (reader.unitAssumed && options.units === undefined)
+    warnings.push(
+      `${name}: ${reader.format} files do not store their length unit; assumed ${reader.unit}. Set units if the run used another (e.g. reduced for LAMMPS units lj)`,
+    );
   const scale = options.scale ?? 1;
   if (options.scale === undefined && units !== 'reduced')
     warnings.push(

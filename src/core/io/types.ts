@@ -38,6 +38,8 @@ export interface TrajectoryReader {
   /** Frame count when known before reading (header or whole-file formats). */
   frameCount?: number;
   unit: LengthUnit;
+  /** True when the file does not say its unit and `unit` is a guess (LAMMPS dumps). */
+  unitAssumed?: boolean;
   atomNames?: string[];
   /** User-visible notes (e.g. a dropped truncated frame); grows while frames() runs. */
   warnings: string[];

@@ -48,9 +48,7 @@ function coordinateColumns(columns: string[]): { idx: [number, number, number]; 
 }
 
 export async function openLammps(source: ByteSource): Promise<TrajectoryReader> {
-  const warnings: string[] = [
-    `${source.name}: LAMMPS dumps do not store their length unit; assuming Angstrom (units real/metal). Choose 'reduced' for units lj.`,
-  ];
+  const warnings: string[] = [];
   const fail = (detail: string, frame: number, field: string): never => {
     throw new TrajectoryError(source.name, detail, frame, field);
   };
@@ -185,5 +183,15 @@ export async function openLammps(source: ByteSource): Promise<TrajectoryReader> 
       0,
       'NUMBER OF ATOMS',
     );
-  return { format: 'lammps', atoms, dims: 3, unit: 'angstrom', warnings, streaming: true, frames };
+  // LAMMPS dumps do not store their length unit: Angstrom (units real/metal) is a guess.
+  return {
+    format: 'lammps',
+    atoms,
+    dims: 3,
+    unit: 'angstrom',
+    unitAssumed: true,
+    warnings,
+    streaming: true,
+    frames,
+  };
 }

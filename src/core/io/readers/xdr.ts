@@ -1,6 +1,7 @@
 // Frame scanning for XTC and TRR (GROMACS XDR, big-endian). molstar decodes frames but needs the
 // whole file in memory and runs off the end of a truncated one; scanning here lets us hand it
 // batches of complete frames (bounded memory) and report a cut-off last frame.
+import { isZeroBox } from '../box.js';
 import { TrajectoryError, truncatedWarning } from '../errors.js';
 import type { ByteSource } from '../source.js';
 import type { TrajectoryFrame } from '../types.js';
@@ -99,7 +100,9 @@ export async function* xdrFrames(o: XdrOptions): AsyncGenerator<TrajectoryFrame>
             index,
             'coordinates',
           );
-        yield { index, coords: f.coords, box: f.box, bytesRead: batch[k].offset + batch[k].size };
+        // An all-zero box means no periodic cell (e.g. vacuum runs).
+        const box = f.box && !isZeroBox(f.box) ? f.box : undefined;
+        yield { index, coords: f.coords, box, bytesRead: batch[k].offset + batch[k].size };
         index++;
       }
     }
