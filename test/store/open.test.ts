@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Store, ProjectError } from '../../src/main/store/store.js';
-import { SCHEMA_VERSION, APPLICATION_ID } from '../../src/main/store/schema.js';
+import { SCHEMA_VERSION, APPLICATION_ID, MIGRATIONS } from '../../src/main/store/schema.js';
 import { RunSpec } from '../../src/shared/runspec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bgw-store-'));
@@ -94,6 +94,30 @@ describe('project files', () => {
     expectRefused(truncated, 'corrupt', /truncated/);
 
     expect(() => Store.open(join(dir, 'missing.bgw'))).toThrow(/does not exist/);
+  });
+
+  it('migrates an older project forward, keeping its data, and rolls a failed migration back', () => {
+    const p = fresh();
+    const s = Store.create(p, 'old');
+    const run = s.runs.create(spec);
+    s.close();
+    const broken = [...MIGRATIONS, 'ALTER TABLE runs ADD COLUMN note TEXT; SELECT * FROM no_such_table;'];
+    expect(() => Store.open(p, { migrations: broken })).toThrow(/no_such_table/);
+    const still = Store.open(p);
+    expect(still.meta().schemaVersion).toBe(SCHEMA_VERSION);
+    still.close();
+
+    const next = [...MIGRATIONS, `ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT 'none'`];
+    const v2 = Store.open(p, { migrations: next });
+    expect(v2.meta().schemaVersion).toBe(SCHEMA_VERSION + 1);
+    expect(v2.db.prepare('SELECT id, note FROM runs').all()).toEqual([{ id: run.id, note: 'none' }]);
+    v2.close();
+    // This build now meets a newer file: refused, unchanged.
+    expectRefused(
+      p,
+      'newer_schema',
+      new RegExp(`schema ${SCHEMA_VERSION + 1}; this version reads up to ${SCHEMA_VERSION}`),
+    );
   });
 
   it('marks a run left running by a dead process as interrupted on open, not one whose process lives', () => {

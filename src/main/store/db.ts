@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ProjectError } from './errors.js';
 import { now } from './ids.js';
-import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { APPLICATION_ID, MIGRATIONS } from './schema.js';
 
 export type Db = Database.Database;
 
@@ -17,6 +17,8 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Milliseconds to wait on a lock held by another connection. */
   busyTimeoutMs?: number;
+  /** The schema's migrations (default: this build's); tests pass a longer list to play a later version. */
+  migrations?: readonly string[];
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -51,7 +53,7 @@ function checkHeader(path: string): void {
   }
 }
 
-function inspect(path: string): { version: number } {
+function inspect(path: string, latest: number): { version: number } {
   checkHeader(path);
   let db: Db | undefined;
   try {
@@ -64,10 +66,10 @@ function inspect(path: string): { version: number } {
         `${path} is an SQLite database but not a Boltzmann Workbench project`,
       );
     }
-    if (version > SCHEMA_VERSION) {
+    if (version > latest) {
       throw new ProjectError(
         'newer_schema',
-        `${path} was written by a newer Boltzmann Workbench (schema ${version}; this version reads up to ${SCHEMA_VERSION})`,
+        `${path} was written by a newer Boltzmann Workbench (schema ${version}; this version reads up to ${latest})`,
       );
     }
     const check = db.pragma('quick_check', { simple: true }) as string;
@@ -91,13 +93,14 @@ function configure(db: Db, options: OpenOptions): void {
   }
 }
 
-function migrate(db: Db): void {
+function migrate(db: Db, migrations: readonly string[]): void {
   const from = db.pragma('user_version', { simple: true }) as number;
-  if (from >= SCHEMA_VERSION) return;
+  if (from >= migrations.length) return;
+  // All steps in one transaction: a failed migration leaves the file at its old version.
   db.transaction(() => {
-    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    for (let v = from; v < migrations.length; v++) db.exec(migrations[v]);
     db.pragma(`application_id = ${APPLICATION_ID}`);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.pragma(`user_version = ${migrations.length}`);
   })();
 }
 
@@ -130,12 +133,13 @@ export function markInterrupted(db: Db): number {
 
 export function openProjectDb(path: string, options: OpenOptions = {}): Db {
   if (!existsSync(path)) throw new ProjectError('not_found', `${path} does not exist`);
-  inspect(path);
+  const migrations = options.migrations ?? MIGRATIONS;
+  inspect(path, migrations.length);
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true });
   try {
     configure(db, options);
     if (!options.readonly) {
-      migrate(db);
+      migrate(db, migrations);
       markInterrupted(db);
     }
     return db;
@@ -150,7 +154,7 @@ export function createProjectDb(path: string, name: string): Db {
   const db = new Database(path);
   try {
     configure(db, {});
-    migrate(db);
+    migrate(db, MIGRATIONS);
     const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     db.transaction(() => {
       put.run('name', name);
