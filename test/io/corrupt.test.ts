@@ -142,6 +142,17 @@ describe('corrupted inputs give a TrajectoryError, never a crash, hang or huge a
   });
 });
 
+describe('NetCDF records', () => {
+  it('a NetCDF file cut inside its last record keeps the complete frames and says so', async () => {
+    const bytes = fileBytes('nc/protein.nc');
+    const { reader, frames } = await readAllFrames(
+      bytesSource('cut.nc', bytes.subarray(0, bytes.length - 100)),
+    );
+    expect(frames.length).toBe(9);
+    expect(reader.warnings[0]).toMatch(/^cut\.nc: frame 9 is truncated \(expected \d+ bytes, got \d+\)/);
+  });
+});
+
 describe('format detection by content', () => {
   it('finds the format when the extension lies or is missing', async () => {
     const cases: [string, string][] = [

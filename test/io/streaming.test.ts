@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openTrajectory, STREAMING_FORMATS } from '../../src/core/io/open.js';
 import { readDcdLayout } from '../../src/core/io/readers/dcd.js';
+import { netcdfLayout } from '../../src/core/io/molstar.js';
 import type { ByteSource } from '../../src/core/io/source.js';
 import { fileBytes, sourceOf } from './helpers.js';
 import { repeatSource } from './repeatSource.js';
@@ -37,12 +38,24 @@ async function virtualGigabyte(rel: string): Promise<ByteSource> {
     head = bytes.subarray(0, firstFrame);
     body = bytes.subarray(firstFrame);
   }
+  if (rel.endsWith('.nc')) {
+    // NetCDF: the header switched to streaming mode (numrecs = 0xffffffff), then the records repeated.
+    const { numrecs, recordStep, variables } = netcdfLayout(bytes);
+    const first = Math.min(
+      ...Object.values(variables)
+        .filter((v) => v.record)
+        .map((v) => v.offset),
+    );
+    head = bytes.slice(0, first);
+    new DataView(head.buffer).setUint32(4, 0xffffffff);
+    body = bytes.subarray(first, first + numrecs * recordStep);
+  }
   return repeatSource(rel.split('/').pop()!, head, body, Math.ceil(GB / body.length));
 }
 
 describe('large files stream in bounded memory', () => {
   it('declares which formats stream', () => {
-    expect([...STREAMING_FORMATS].sort()).toEqual(['dcd', 'lammps', 'pdb', 'trr', 'xtc', 'xyz']);
+    expect([...STREAMING_FORMATS].sort()).toEqual(['dcd', 'lammps', 'netcdf', 'pdb', 'trr', 'xtc', 'xyz']);
   });
 
   for (const rel of [
@@ -51,6 +64,7 @@ describe('large files stream in bounded memory', () => {
     'dcd/ifabp_apo_100mM_lammps.dcd',
     'xyz/2r9r-1b.xyz',
     'lammps/chain_dump_1.lammpstrj',
+    'nc/tz2.truncoct.nc',
   ]) {
     it(`${rel} repeated to 1 GB: the first frames need only megabytes read, in chunks of at most 4 MB + a frame`, async () => {
       const m = metered(await virtualGigabyte(rel));

@@ -8,7 +8,6 @@ import { parseXtc } from 'molstar/lib/mol-io/reader/xtc/parser.js';
 import { parseTrr } from 'molstar/lib/mol-io/reader/trr/parser.js';
 import { parseGRO } from 'molstar/lib/mol-io/reader/gro/parser.js';
 import { NetcdfReader } from 'molstar/lib/mol-io/common/netcdf/reader.js';
-import { boxFromLengthsAngles } from './box.js';
 import { ownedCopy } from './source.js';
 
 export interface DecodedFrame {
@@ -60,48 +59,39 @@ export async function decodeTrrFrames(bytes: Uint8Array, expected: number): Prom
   return fromXdr(result.result, expected);
 }
 
-export interface NetcdfHeader {
-  atoms: number;
-  frames: number;
-  variables: string[];
-  /** Reads every frame (molstar's NetCDF reader holds the whole file). */
-  read(): DecodedFrame[];
+export interface NetcdfVariableLayout {
+  offset: number;
+  type: string;
+  size: number;
+  record: boolean;
 }
 
-export function openNetcdf(bytes: Uint8Array): NetcdfHeader {
-  const copy = ownedCopy(bytes);
-  const nc = new NetcdfReader(copy.buffer);
-  const dims = nc.dimensions as unknown as { name: string; size: number }[];
-  const atoms = dims.find((d) => d.name === 'atom')?.size ?? -1;
-  const frames = nc.recordDimension?.length ?? 0;
-  const variables = (nc.variables ?? []).map((v) => v.name);
+export interface NetcdfLayout {
+  /** Size of the `atom` dimension (-1 when absent). */
+  atoms: number;
+  /** Records (frames) the header declares; 0xffffffff when written in streaming mode. */
+  numrecs: number;
+  /** Bytes from one record to the next (all record variables, padded). */
+  recordStep: number;
+  variables: Record<string, NetcdfVariableLayout>;
+}
+
+/**
+ * Parses the NetCDF (CDF-1/CDF-2) header with molstar's NetcdfReader; the record data is read by
+ * readers/netcdf.ts range by range, because molstar's getDataVariable needs the whole file in one
+ * ArrayBuffer and returns JS number arrays (twice the file size again).
+ */
+export function netcdfLayout(headerBytes: Uint8Array): NetcdfLayout {
+  const nc = new NetcdfReader(ownedCopy(headerBytes).buffer);
+  const dims = (nc.dimensions ?? []) as { name: string; size: number }[];
+  const variables: Record<string, NetcdfVariableLayout> = {};
+  for (const v of nc.variables ?? [])
+    variables[v.name] = { offset: v.offset, type: v.type, size: v.size, record: v.record };
   return {
-    atoms,
-    frames,
+    atoms: dims.find((d) => d.name === 'atom')?.size ?? -1,
+    numrecs: nc.recordDimension?.length ?? 0,
+    recordStep: nc.recordDimension?.recordStep ?? 0,
     variables,
-    read(): DecodedFrame[] {
-      const coords = nc.getDataVariable('coordinates') as number[][];
-      const lengths = nc.hasDataVariable('cell_lengths')
-        ? (nc.getDataVariable('cell_lengths') as number[][])
-        : undefined;
-      const angles = nc.hasDataVariable('cell_angles')
-        ? (nc.getDataVariable('cell_angles') as number[][])
-        : undefined;
-      return coords.map((c, k) => ({
-        coords: Float32Array.from(c),
-        box:
-          lengths && angles
-            ? boxFromLengthsAngles(
-                lengths[k][0],
-                lengths[k][1],
-                lengths[k][2],
-                angles[k][0],
-                angles[k][1],
-                angles[k][2],
-              )
-            : undefined,
-      }));
-    },
   };
 }
 

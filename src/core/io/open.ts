@@ -28,7 +28,15 @@ export interface OpenOptions {
 }
 
 /** Formats that stream in bounded memory; the rest read the whole file. */
-export const STREAMING_FORMATS: readonly TrajectoryFormat[] = ['xyz', 'pdb', 'dcd', 'xtc', 'trr', 'lammps'];
+export const STREAMING_FORMATS: readonly TrajectoryFormat[] = [
+  'xyz',
+  'pdb',
+  'dcd',
+  'xtc',
+  'trr',
+  'lammps',
+  'netcdf',
+];
 
 function asTrajectoryError(source: ByteSource, e: unknown, frame?: number): Error {
   if (e instanceof TrajectoryError || e instanceof CancellationError) return e;
