@@ -12,6 +12,16 @@ import { launchChromium } from './helpers/browser.js';
 import { dropFile, screenshotStats, shot, SHOTS_DIR, waitForNumber } from './helpers/page.js';
 import { startWorkbench, type Workbench } from './helpers/server.js';
 
+/** A number, or ±inf/nan as exporters write empty bins; undefined for anything else. */
+function parseNumber(token: string): number | undefined {
+  const t = token.trim().toLowerCase();
+  if (t === 'inf' || t === '+inf' || t === 'infinity') return Infinity;
+  if (t === '-inf' || t === '-infinity') return -Infinity;
+  if (t === 'nan' || t === '') return NaN;
+  const v = Number(t);
+  return Number.isNaN(v) ? undefined : v;
+}
+
 const TRAJECTORY = resolve('../shared/trajectories/xyz/test_trailing_blank_line.xyz');
 
 describe('browser journey', () => {
@@ -135,6 +145,19 @@ describe('browser journey', () => {
     expect(pixels.colours).toBeGreaterThan(10);
     await shot(page, '5-sample');
 
+    // A second temperature, compared on the same axes with the exact double-well reference.
+    await page.getByTestId('sample-tau').fill('1');
+    await page.getByTestId('sample-go').click();
+    await expect
+      .poll(() => page.getByTestId('delta-f').textContent(), { timeout: 60_000 })
+      .toContain('τ = 1)');
+    // (training also drew its spec's own sample set at τ = 1; pick the τ = 1.5 one by its label)
+    await page.getByTestId('compare-samples').selectOption({ label: 'τ = 1.5, n = 2000' });
+    const legend = page.getByTestId('free-energy').locator('.u-legend');
+    await expect.poll(() => legend.textContent(), { timeout: 30_000 }).toContain('τ = 1.5');
+    expect(await legend.textContent()).toContain('u(rc)/τ reference');
+    await shot(page, '5-sample-compare');
+
     // Export the profile as PLUMED fes.dat (browser mode: a real download) and as CSV written to a
     // path on the server; read both back.
     await page.getByTestId('nav-export').click();
@@ -154,14 +177,13 @@ describe('browser journey', () => {
     expect(fes).toMatch(/^#! FIELDS/m);
     const fesRows = fes.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
     expect(fesRows.length).toBeGreaterThan(5);
+    // Columns rc, F, error; bins nobody visited read inf/nan (PLUMED's convention), everything else a number.
+    const fesTable = fesRows.map((l) => l.trim().split(/\s+/).map(parseNumber));
     expect(
-      fesRows.every((l) =>
-        l
-          .trim()
-          .split(/\s+/)
-          .every((v) => Number.isFinite(Number(v))),
-      ),
+      fesTable.every((r) => r.length >= 2 && r.every((v) => v !== undefined) && Number.isFinite(r[0])),
     ).toBe(true);
+    expect(fesTable.filter((r) => Number.isFinite(r[1])).length).toBeGreaterThan(10);
+    expect(Math.min(...fesTable.map((r) => r[1]!).filter(Number.isFinite))).toBeCloseTo(0, 6);
     await expect.poll(() => page.getByTestId('export-preview').textContent()).toContain('#! FIELDS');
 
     const csvTarget = join(wb.dir, 'exports', 'profile.csv');
@@ -173,9 +195,15 @@ describe('browser journey', () => {
       .toBe(csvTarget);
     const csv = readFileSync(csvTarget, 'utf8').trim().split('\n');
     expect(csv[0].split(',').length).toBeGreaterThanOrEqual(2);
-    const values = csv.slice(1).map((l) => l.split(',').map(Number));
-    expect(values.length).toBe(fesRows.length);
-    expect(values.every((r) => r.every((v) => Number.isFinite(v)))).toBe(true);
+    const values = csv.slice(1).map((l) => l.split(',').map(parseNumber));
+    expect(values.length).toBeGreaterThan(10);
+    expect(values.every((r) => r.every((v) => v !== undefined))).toBe(true);
+    // The same profile as fes.dat (which keeps empty grid bins, the CSV does not): F agrees at each rc.
+    for (const r of values) {
+      const twin = fesTable.find((f) => Math.abs(f[0]! - r[0]!) < 1e-6);
+      expect(twin, `rc ${r[0]} in fes.dat`).toBeDefined();
+      if (Number.isFinite(r[1])) expect(twin![1]).toBeCloseTo(r[1]!, 5);
+    }
     await shot(page, '6-export');
 
     // Reload: the project, the run and its status come back from the back end.

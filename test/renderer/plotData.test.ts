@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRow } from '../../src/shared/runspec.js';
 import {
+  alignMany,
   alignSeries,
   allPositive,
   centersOf,
@@ -10,6 +11,7 @@ import {
   metricColumns,
   presentKeys,
   profileColumns,
+  referenceProfile,
   smoothingToAlpha,
   trainingProgress,
 } from '../../src/renderer/src/lib/plotData.js';
@@ -109,6 +111,15 @@ describe('profile band', () => {
     expect(lo).toEqual([-0.1, 1.5]);
     expect(hi).toEqual([0.1, 2.5]);
   });
+  it('leaves gaps for empty bins and unbounded errors', () => {
+    const [, f, lo, hi] = profileColumns([
+      { rc: 0, F: Infinity, error: NaN },
+      { rc: 1, F: 3, error: Infinity },
+    ]);
+    expect(f).toEqual([null, 3]);
+    expect(lo).toEqual([null, null]);
+    expect(hi).toEqual([null, null]);
+  });
 });
 
 describe('alignSeries', () => {
@@ -117,5 +128,33 @@ describe('alignSeries', () => {
     expect(x).toEqual([0, 1, 2, 4]);
     expect(a).toEqual([1, null, 2, 3]);
     expect(b).toEqual([9, 8, 7, null]);
+  });
+});
+
+describe('free-energy overlays', () => {
+  it('aligns several series at once', () => {
+    const [x, a, b, c] = alignMany([
+      { x: [1], y: [10] },
+      { x: [0, 1], y: [5, 6] },
+      { x: [2], y: [7] },
+    ]);
+    expect(x).toEqual([0, 1, 2]);
+    expect(a).toEqual([null, 10, null]);
+    expect(b).toEqual([5, 6, null]);
+    expect(c).toEqual([null, null, 7]);
+  });
+  it('turns the double-well energy into its exact free energy at τ', () => {
+    // u(x₁) = x₁⁴ − 6x₁² + x₁ on a grid; F/kT_τ = (u − min u)/τ.
+    const pts = Array.from({ length: 101 }, (_, i) => {
+      const x = -2.5 + i * 0.05;
+      return { rc: x, energy: x ** 4 - 6 * x ** 2 + x };
+    });
+    const ref = referenceProfile(pts, 2, [-2.5, 2.5]);
+    expect(Math.min(...ref.y)).toBe(0);
+    const at = (x: number) => ref.y[ref.x.findIndex((v) => Math.abs(v - x) < 1e-9)];
+    // Barrier at x₁ ≈ 0.08 over the left well at x₁ ≈ −1.77, halved at τ = 2.
+    const u = (x: number) => x ** 4 - 6 * x ** 2 + x;
+    expect(at(0.1) - at(-1.75)).toBeCloseTo((u(0.1) - u(-1.75)) / 2, 10);
+    expect(referenceProfile(pts, 1, [10, 11])).toEqual({ x: [], y: [] });
   });
 });

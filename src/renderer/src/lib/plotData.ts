@@ -120,24 +120,58 @@ export function centersOf(edges: readonly number[]): number[] {
   return edges.slice(0, -1).map((e, i) => (e + edges[i + 1]) / 2);
 }
 
-/** Free-energy profile as plot columns with the bootstrap band F ± error. */
-export function profileColumns(profile: readonly ProfileBin[]): [number[], number[], number[], number[]] {
+/** Free-energy profile as plot columns with the bootstrap band F ± error; non-finite values become gaps. */
+export function profileColumns(profile: readonly ProfileBin[]): [number[], Series, Series, Series] {
   const p = [...profile].sort((a, b) => a.rc - b.rc);
-  return [p.map((b) => b.rc), p.map((b) => b.F), p.map((b) => b.F - b.error), p.map((b) => b.F + b.error)];
+  const fin = (v: number) => (Number.isFinite(v) ? v : null);
+  const ok = (b: ProfileBin) => Number.isFinite(b.F) && Number.isFinite(b.error);
+  return [
+    p.map((b) => b.rc),
+    p.map((b) => fin(b.F)),
+    p.map((b) => (ok(b) ? b.F - b.error : null)),
+    p.map((b) => (ok(b) ? b.F + b.error : null)),
+  ];
 }
 
 /**
- * Two series on their own x values → one aligned table on the union of x (uPlot needs one x
- * column); missing points are null. Used to overlay a second run for comparison.
+ * Series on their own x values → one aligned table on the union of x (uPlot needs one x column);
+ * missing points are null. Used to overlay other runs, sample sets and reference curves.
  */
+export function alignMany(series: readonly { x: readonly number[]; y: Series }[]): [number[], ...Series[]] {
+  const x = [...new Set(series.flatMap((s) => s.x))].sort((p, q) => p - q);
+  const cols = series.map((s) => {
+    const m = new Map(s.x.map((v, i) => [v, s.y[i]]));
+    return x.map((v) => m.get(v) ?? null);
+  });
+  return [x, ...cols];
+}
+
 export function alignSeries(
   xa: readonly number[],
   ya: Series,
   xb: readonly number[],
   yb: Series,
 ): [number[], Series, Series] {
-  const x = [...new Set([...xa, ...xb])].sort((p, q) => p - q);
-  const ma = new Map(xa.map((v, i) => [v, ya[i]]));
-  const mb = new Map(xb.map((v, i) => [v, yb[i]]));
-  return [x, x.map((v) => ma.get(v) ?? null), x.map((v) => mb.get(v) ?? null)];
+  const [x, a, b] = alignMany([
+    { x: xa, y: ya },
+    { x: xb, y: yb },
+  ]);
+  return [x, a, b];
+}
+
+/**
+ * Energy along the reaction coordinate in kT at τ, shifted to minimum 0 on [lo, hi]: the exact
+ * free energy when the other coordinates separate (double well: F(x₁) = u(x₁, 0)/τ + const).
+ */
+export function referenceProfile(
+  points: readonly { rc: number; energy: number }[],
+  temperature: number,
+  range?: [number, number],
+): { x: number[]; y: number[] } {
+  const inside = points.filter(
+    (p) => Number.isFinite(p.energy) && (!range || (p.rc >= range[0] && p.rc <= range[1])),
+  );
+  if (inside.length === 0) return { x: [], y: [] };
+  const min = Math.min(...inside.map((p) => p.energy));
+  return { x: inside.map((p) => p.rc), y: inside.map((p) => (p.energy - min) / temperature) };
 }

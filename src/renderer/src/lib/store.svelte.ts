@@ -433,6 +433,12 @@ export class Workbench {
     return done.resultId;
   }
 
+  /** Recompute the free-energy profile of a sample set (other bins). */
+  async analyse(sampleSetId: string, bins = 60): Promise<void> {
+    const fe = await this.call('analysis.freeEnergy', { sampleSetId, bins, bootstrap: 100 });
+    if (fe) this.freeEnergy = fe;
+  }
+
   async showSampleSet(sampleSetId: string, bins = 60): Promise<void> {
     const [set, fe] = await Promise.all([
       this.call('samples.get', { sampleSetId, limit: VIEW_LIMIT }),
