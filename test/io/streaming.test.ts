@@ -55,7 +55,16 @@ async function virtualGigabyte(rel: string): Promise<ByteSource> {
 
 describe('large files stream in bounded memory', () => {
   it('declares which formats stream', () => {
-    expect([...STREAMING_FORMATS].sort()).toEqual(['dcd', 'lammps', 'netcdf', 'pdb', 'trr', 'xtc', 'xyz']);
+    expect([...STREAMING_FORMATS].sort()).toEqual([
+      'dcd',
+      'gro',
+      'lammps',
+      'netcdf',
+      'pdb',
+      'trr',
+      'xtc',
+      'xyz',
+    ]);
   });
 
   for (const rel of [
@@ -65,6 +74,7 @@ describe('large files stream in bounded memory', () => {
     'xyz/2r9r-1b.xyz',
     'lammps/chain_dump_1.lammpstrj',
     'nc/tz2.truncoct.nc',
+    'gro/1crn.gro',
   ]) {
     it(`${rel} repeated to 1 GB: the first frames need only megabytes read, in chunks of at most 4 MB + a frame`, async () => {
       const m = metered(await virtualGigabyte(rel));

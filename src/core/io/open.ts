@@ -31,6 +31,7 @@ export interface OpenOptions {
 export const STREAMING_FORMATS: readonly TrajectoryFormat[] = [
   'xyz',
   'pdb',
+  'gro',
   'dcd',
   'xtc',
   'trr',
@@ -143,6 +144,14 @@ export async function openTrajectory(
               );
           }
           yield frame;
+        }
+        if (last < 0) {
+          const why = reader.warnings.find((w) => /truncated/.test(w));
+          throw new TrajectoryError(
+            source.name,
+            `holds no complete frame${why ? ` (${why.replace(`${source.name}: `, '')})` : ''}`,
+            0,
+          );
         }
       } catch (e) {
         throw asTrajectoryError(source, e, last + 1);
