@@ -50,6 +50,13 @@ async function virtualGigabyte(rel: string): Promise<ByteSource> {
     new DataView(head.buffer).setUint32(4, 0xffffffff);
     body = bytes.subarray(first, first + numrecs * recordStep);
   }
+  if (/\.(gro|xyz|lammpstrj)$/.test(rel) && body[body.length - 1] !== 10) {
+    // Text files that end without a newline would run into their next copy.
+    const withNewline = new Uint8Array(body.length + 1);
+    withNewline.set(body);
+    withNewline[body.length] = 10;
+    body = withNewline;
+  }
   return repeatSource(rel.split('/').pop()!, head, body, Math.ceil(GB / body.length));
 }
 
