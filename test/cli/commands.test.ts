@@ -228,6 +228,9 @@ describe('bgw', () => {
       /run run-nope not found/,
     );
     expectCleanError(await bgw(['resume', project, '--run', 'run-nope']), /run run-nope not found/);
-    expectCleanError(await bgw(['sample', project, '--run', 'r', '--temperature', '1']), /required option '--n <N>'/);
+    expectCleanError(
+      await bgw(['sample', project, '--run', 'r', '--temperature', '1']),
+      /required option '--n <N>'/,
+    );
   });
 });
