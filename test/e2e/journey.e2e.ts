@@ -273,4 +273,49 @@ describe('browser journey', () => {
     await shot(page, '8-dimer-sample');
     expect(pageErrors).toEqual([]);
   });
+
+  it('cancels a data job with Esc, and cancels and resumes training from its checkpoint', async () => {
+    onTestFailed(async () => void (await shot(page, 'failure-cancel-resume')));
+    const blur = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.getByTestId('nav-system').click();
+    await page.getByTestId('system-double-well').click();
+
+    // A long Metropolis job: the job bar shows it, Esc cancels it, no dataset is added.
+    await page.getByTestId('nav-data').click();
+    const rows = page.locator('[data-testid="datasets"] tbody tr');
+    const before = await rows.count();
+    await page.getByTestId('sim-frames').fill('20000');
+    await page.getByTestId('sim-stride').fill('2000');
+    await page.getByTestId('simulate').click();
+    await page.getByTestId('job-simulate').waitFor();
+    await blur();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('job-simulate').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.waitForTimeout(500);
+    expect(await rows.count()).toBe(before);
+
+    // Training started with Ctrl+Enter, cancelled part-way, resumed to the end.
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('spec-preset').selectOption('tiny');
+    await page.getByTestId('apply-preset').click();
+    await page.getByLabel('stage 1 iterations').fill('400');
+    await page.getByLabel('stage 1 iterations').press('Tab');
+    await blur();
+    const runs = await page.getByTestId('run-select').locator('option').count();
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('run-select').locator('option').count()).toBe(runs + 1);
+    await waitForNumber(page, '[data-testid="loss-plots"]', 'data-rows', 40, 60_000);
+    await page.getByTestId('cancel-run').click();
+    await expect
+      .poll(() => page.getByTestId('train-status').textContent(), { timeout: 30_000 })
+      .toMatch(/cancelled|interrupted/);
+    const stoppedAt = Number((await page.getByTestId('train-iteration').textContent())!.split('/')[0]);
+    expect(stoppedAt).toBeGreaterThan(40);
+    expect(stoppedAt).toBeLessThan(430);
+    await page.getByTestId('resume-run').click();
+    await page.getByTestId('train-status').getByText('completed').waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.getByTestId('train-iteration').textContent()).toBe('430 / 430');
+    await shot(page, '9-train-resumed');
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -12,6 +12,7 @@ import {
   visibleIndices,
 } from '../../src/renderer/src/lib/samples.js';
 import { summarizeDetail, timeline } from '../../src/renderer/src/lib/history.js';
+import { tickLabels } from '../../src/renderer/src/lib/theme.js';
 
 const doubleWell = {
   id: 'double-well',
@@ -197,5 +198,18 @@ describe('history timeline', () => {
     expect(t[1].run?.status).toBe('completed');
     expect(t[2].summary).toBe('frames 200');
     expect(summarizeDetail({ path: '/p/fes.dat', format: 'plumed' })).toBe('format plumed · path /p/fes.dat');
+  });
+});
+
+describe('axis tick labels', () => {
+  const plot = (distr: number) => ({
+    axes: [{ scale: 'x' }, { scale: 'y' }],
+    scales: { x: {}, y: { distr } },
+  });
+  it('labels every tick on linear axes, compactly', () => {
+    expect(tickLabels(plot(1), [0, 2.5e10, 5e10], 1)).toEqual(['0', '2.5e+10', '5e+10']);
+  });
+  it('labels only decades on log axes', () => {
+    expect(tickLabels(plot(3), [0.1, 0.2, 0.5, 1, 2, 10], 1)).toEqual(['0.1', '', '', '1', '', '10']);
   });
 });

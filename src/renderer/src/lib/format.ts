@@ -30,7 +30,7 @@ export function formatNumber(x: number | null | undefined, digits = 3): string {
   if (x == null || Number.isNaN(x)) return '—';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(Math.max(0, digits - 1));
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return Number(x.toPrecision(digits)).toExponential();
   return Number(x.toPrecision(digits)).toString();
 }
 

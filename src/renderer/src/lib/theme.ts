@@ -30,7 +30,23 @@ export function axis(label: string, extra: Record<string, unknown> = {}) {
     grid: { stroke: t.grid, width: 1 },
     ticks: { stroke: t.grid, width: 1 },
     // Compact tick labels: energies of untrained flows reach 1e10, which uPlot prints in full.
-    values: (_u: unknown, splits: number[]) => splits.map((v) => formatNumber(v, 3)),
+    values: tickLabels,
     ...extra,
   };
+}
+
+interface TickPlot {
+  axes: { scale?: string }[];
+  scales: Record<string, { distr?: number }>;
+}
+
+/** Tick labels via formatNumber; on log axes only the decades, or the minor ticks pile up. */
+export function tickLabels(u: TickPlot, splits: number[], axisIdx: number): string[] {
+  const scale = u.axes[axisIdx]?.scale ?? 'y';
+  const log = u.scales[scale]?.distr === 3;
+  return splits.map((v) => {
+    if (v == null) return '';
+    if (log && Math.abs(Math.log10(Math.abs(v)) - Math.round(Math.log10(Math.abs(v)))) > 1e-9) return '';
+    return formatNumber(v, 3);
+  });
 }
