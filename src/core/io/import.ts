@@ -79,8 +79,12 @@ async function sha256(source: ByteSource, signal?: AbortSignal): Promise<string>
 
 /** Growing Float32Array so the kept frames are stored once, without a per-frame array of arrays. */
 class FrameBuffer {
-  data = new Float32Array(0);
+  data: Float32Array;
   length = 0;
+  /** `expected` values when the frame count is known up front: then no growth and no final copy. */
+  constructor(expected = 0) {
+    this.data = new Float32Array(expected);
+  }
   push(values: Float32Array): void {
     if (this.length + values.length > this.data.length) {
       const next = new Float32Array(Math.max(1024, 2 * (this.length + values.length)));
@@ -91,7 +95,7 @@ class FrameBuffer {
     this.length += values.length;
   }
   result(): Float32Array {
-    return this.data.slice(0, this.length);
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
   }
 }
 
@@ -183,7 +187,11 @@ export async function importTrajectory(
   if (start < 0 || end <= start)
     throw new TrajectoryError(name, `frame range [${start}, ${endRaw}) is empty`, undefined, 'frames');
 
-  const out = new FrameBuffer();
+  const expectedFrames =
+    reader.frameCount !== undefined
+      ? Math.max(0, Math.ceil((Math.min(end, reader.frameCount) - start) / stride))
+      : 0;
+  const out = new FrameBuffer(expectedFrames * target.dim);
   const row = new Float32Array(target.dim);
   let framesRead = 0;
   let kept = 0;
