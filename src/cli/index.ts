@@ -3,12 +3,13 @@
  * stdout (`--json` for machines), progress and diagnostics on stderr, errors as one line with a
  * non-zero exit code.
  */
-import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAnalysis } from './commands/analysis.js';
 import { registerImport } from './commands/import.js';
 import { registerProject } from './commands/project.js';
 import { registerRun } from './commands/run.js';
+// `bgw serve` is owned by the transport helper (src/cli/commands/serve.ts).
+import { registerServe } from './commands/serve.js';
 import { CliError, keepStdoutClean } from './output.js';
 
 keepStdoutClean();
@@ -24,15 +25,7 @@ registerProject(program);
 registerRun(program);
 registerAnalysis(program);
 registerImport(program);
-
-// ---- `bgw serve` (owned by the transport helper) --------------------------------------------
-// Registered when src/cli/commands/serve.ts exists; it exports `registerServe(program)`.
-const serveModule = new URL('./commands/serve.ts', import.meta.url);
-if (existsSync(serveModule) || existsSync(new URL('./commands/serve.js', import.meta.url))) {
-  const mod = (await import('./commands/serve.js')) as { registerServe?: (p: Command) => void };
-  mod.registerServe?.(program);
-}
-// ------------------------------------------------------------------------------------------------
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);
