@@ -26,6 +26,7 @@ registerRun(program);
 registerAnalysis(program);
 registerImport(program);
 registerServe(program);
+(await import('./commands/umbrella.js')).registerUmbrella(program);
 
 try {
   await program.parseAsync(process.argv);

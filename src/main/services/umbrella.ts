@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { UmbrellaSettings } from '../../core/analysis/umbrellaFreeEnergy.js';
 import { createSystem } from '../../core/systems/catalog.js';
 import type { EnergySystem } from '../../core/systems/types.js';
-import type { UmbrellaAnalysis, UmbrellaRequest } from '../../shared/contract.js';
+import { UmbrellaRequest, type UmbrellaAnalysis } from '../../shared/contract.js';
 import type { JobOutcome } from '../jobs/runner.js';
 import type { UmbrellaJobResult } from '../workers/umbrellaJob.js';
 import type { ServiceContext } from './context.js';
@@ -74,8 +74,12 @@ export function umbrellaServices(
   ctx: ServiceContext,
 ): Pick<ServiceTable, 'analysis.umbrella' | 'analysis.umbrellaGet'> {
   return {
-    'analysis.umbrella': async (i) => {
+    'analysis.umbrella': async (input) => {
       const store = requireStore(ctx);
+      // Direct callers (CLI, tests) skip the transports' validation: apply the defaults here too.
+      const parsed = UmbrellaRequest.safeParse(input);
+      if (!parsed.success) throw new ServiceError('invalid_request', parsed.error.issues[0].message);
+      const i = parsed.data;
       const system = systemOf(i);
       const settings = umbrellaSettings(system, i);
       const seed = i.seed ?? Math.floor(Math.random() * 2 ** 31);
