@@ -10,6 +10,7 @@
  *   npm run bench -- --json           one JSON object on stdout (ratios.ml_step, …)
  *   options: --reps N  --sample-reps N  --sample-n N  --chunk N  --e2e-iterations N  --no-e2e
  *            --no-torch2 (skip the 2-thread PyTorch)  --no-torch (our engine only)
+ *            --no-profile (skip the matmul kernel comparison and tf.profile of missed targets)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkSameModel } from './vstorch/check.js';
 import { endToEnd } from './vstorch/e2e.js';
+import { gemmTable, type GemmRow } from './vstorch/gemm.js';
+import { profileOf, type KernelProfile } from './vstorch/kernelProfile.js';
 import { MODEL, OurEngine, type Timed } from './vstorch/ours.js';
 import { loadAverage, ratioSummary, summarize } from './vstorch/stats.js';
 import { TorchReference, torchMissing } from './vstorch/torch.js';
@@ -35,6 +38,7 @@ const { values: opt } = parseArgs({
     'no-e2e': { type: 'boolean', default: false },
     'no-torch2': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
+    'no-profile': { type: 'boolean', default: false },
   },
 });
 const reps = Number(opt.reps ?? (opt.quick ? 3 : 7));
@@ -141,6 +145,28 @@ async function main(): Promise<void> {
       );
     }
   }
+  const targets: Record<Phase, number> = { ml_step: 1, kl_step: 1, sample_100k: 1, energy_forces_100k: 0.1 };
+  const ratioOf = (p: Phase) =>
+    refs.has('torch1') ? summarize(times[p]!.ours!).median / summarize(times[p]!.torch1!).median : NaN;
+  let gemm: GemmRow[] | null = null;
+  const profiles: Partial<Record<Phase, KernelProfile>> = {};
+  if (!opt['no-profile']) {
+    if (t1) {
+      log('matmul kernels, ours vs PyTorch 1 thread');
+      gemm = await gemmTable(t1, opt.quick ? 1 : 3);
+    }
+    // Where a target is missed, one more call under tf.profile shows which kernels take the time.
+    for (const p of ['ml_step', 'kl_step', 'sample_100k'] as const) {
+      if (!(ratioOf(p) <= targets[p])) {
+        const call = {
+          ml_step: () => ours.mlStep(),
+          kl_step: () => ours.klStep(),
+          sample_100k: () => ours.sample(chunk, chunk),
+        }[p];
+        profiles[p] = await profileOf(() => void call());
+      }
+    }
+  }
   for (const ref of refs.values()) await ref.close();
   rmSync(dir, { recursive: true, force: true });
 
@@ -193,6 +219,8 @@ async function main(): Promise<void> {
         Object.fromEntries(engines.map((e) => [e, Math.round(peaks[p]![e]! / 1024)])),
       ]),
     ),
+    targets,
+    kernels: { gemm, profiles, profileNote: 'sample_100k is profiled over one chunk' },
     endToEnd: e2e,
   };
   ours.dispose();
@@ -211,7 +239,13 @@ function printTable(
   paired: Record<string, { min: number; median: number; max: number; ofMedians: number } | null>,
   peaks: Record<string, Record<string, number>>,
   engines: string[],
-  result: { backend: string; pytorch: string | null; machine: object; endToEnd: unknown },
+  result: {
+    backend: string;
+    pytorch: string | null;
+    machine: object;
+    endToEnd: unknown;
+    kernels: { gemm: GemmRow[] | null; profiles: Partial<Record<string, KernelProfile>> };
+  },
 ): void {
   const out: string[] = [];
   out.push(
@@ -230,6 +264,18 @@ function printTable(
     out.push(`${phase.padEnd(20)} ${cells.join('  ')}${ratio}`);
   }
   if (result.endToEnd) out.push(`end to end (worker + store): ${JSON.stringify(result.endToEnd)}`);
+  for (const g of result.kernels.gemm ?? []) {
+    out.push(
+      `matmul ${g.shape.padEnd(40)} ours ${g.oursMs} ms (${g.oursGflops} GFLOP/s)  torch ${g.torchMs} ms (${g.torchGflops} GFLOP/s)  ratio ${g.ratio}`,
+    );
+  }
+  for (const [phase, prof] of Object.entries(result.kernels.profiles)) {
+    const top = prof!.kernels
+      .slice(0, 6)
+      .map((k) => `${k.name} ${k.share}%`)
+      .join(', ');
+    out.push(`profile ${phase} (target missed): wall ${prof!.wallMs} ms; ${top}`);
+  }
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

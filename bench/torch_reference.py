@@ -12,6 +12,7 @@ Protocol: one JSON request per line on stdin, one JSON reply per line on stdout.
   {"cmd": "ml_step"} | {"cmd": "kl_step"}               -> {"ms": ..., "peakRssKb": ...}
   {"cmd": "sample", "n": 100000, "chunk": 2000}         -> z, x, u and log weights at tau = 1
   {"cmd": "energy_forces", "n": 100000, "chunk": 10000} -> u and -grad u by autograd
+  {"cmd": "gemm", "m": 1000, "k": 200, "n": 200, "reps": 20} -> median ms of one matrix product
 Run with Debian's /usr/bin/python3 and python3-torch (apt-get install -y python3-torch).
 """
 import json
@@ -253,6 +254,18 @@ class Reference:
         }
 
 
+def gemm_ms(m, k, n, reps):
+    """Median milliseconds of one [m,k]x[k,n] float32 product: the kernel both engines lean on."""
+    a, b = torch.randn(m, k), torch.randn(k, n)
+    a @ b
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        a @ b
+        times.append((time.perf_counter() - t) * 1000)
+    return sorted(times)[len(times) // 2]
+
+
 def timed(fn):
     reset_peak_rss()
     t = time.perf_counter()
@@ -284,6 +297,8 @@ def main():
             elif cmd == "energy_forces":
                 reply, (u, _) = timed(lambda: ref.energy_forces(int(req["n"]), int(req["chunk"])))
                 reply["meanEnergy"] = float(u.mean())
+            elif cmd == "gemm":
+                reply = {"ms": gemm_ms(int(req["m"]), int(req["k"]), int(req["n"]), int(req["reps"]))}
             elif cmd == "quit":
                 break
             else:

@@ -40,7 +40,15 @@ export class TorchReference {
       // Debian's torch calls OpenBLAS (BLAS_INFO=generic), whose own thread pool ignores
       // torch.set_num_threads: left at its default (all cores) a "1-thread" torch runs 2-thread
       // GEMMs, which on a loaded machine made the ML step 1.7x slower (measured here).
-      env: { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n },
+      // OMP_WAIT_POLICY=PASSIVE: idle OpenMP threads sleep instead of spinning; with the default
+      // spin, 2-thread torch on this shared, overloaded 2-core machine took 10 s per ML step, not 0.85.
+      env: {
+        ...process.env,
+        OMP_NUM_THREADS: n,
+        OPENBLAS_NUM_THREADS: n,
+        MKL_NUM_THREADS: n,
+        OMP_WAIT_POLICY: 'PASSIVE',
+      },
     });
     this.child.stderr.on('data', (b: Buffer) => {
       this.stderr = (this.stderr + b.toString()).slice(-4000);
