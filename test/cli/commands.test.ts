@@ -169,7 +169,7 @@ describe('bgw', () => {
     expect(info).toMatchObject({ runs: 1, sampleSets: 3, exports: 3 });
   });
 
-  it('reads history from a second process while a run writes', async () => {
+  it('reads history from a second process while a run writes; Ctrl-C cancels the run', async () => {
     const live = join(dir, 'live.bgw');
     const longSpec = join(dir, 'long.json');
     writeFileSync(
@@ -180,7 +180,7 @@ describe('bgw', () => {
             batchSize: 64,
             learningRate: 5e-3,
             checkpointEvery: 10,
-            stages: [{ iterations: 120, weights: { ml: 1 } }],
+            stages: [{ iterations: 100_000, weights: { ml: 1 } }],
           },
         }),
       ),
@@ -195,14 +195,16 @@ describe('bgw', () => {
     const run = during.find((h) => h.kind === 'run')!;
     expect(run.detail.status).toBe('running');
     expect(run.detail.iterations).toBeGreaterThanOrEqual(10);
-    expect((await result).code).toBe(0);
+    child.kill('SIGINT');
+    const r = await result;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/bgw: error: training job cancelled/);
     const after = json<{ kind: string; detail: { status?: string; iterations?: number } }[]>(
       await bgw(['history', live, '--json']),
     );
-    expect(after.find((h) => h.kind === 'run')!.detail).toMatchObject({
-      status: 'completed',
-      iterations: 120,
-    });
+    const cancelled = after.find((h) => h.kind === 'run')!.detail;
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.iterations).toBeGreaterThanOrEqual(run.detail.iterations!);
   });
 
   it('fails with one clear line and a non-zero code', async () => {
