@@ -94,18 +94,18 @@ describe('corrupted inputs give a TrajectoryError, never a crash, hang or huge a
     // TRR x_size set past the end of the file.
     const trr = patch(fileBytes('trr/test_5atoms.trr'), 24 + 28, 2 ** 30);
     await expectTrajectoryError(bytesSource('big.trr', trr), {});
-    // npy shape far beyond the data.
+    // npy shape far beyond the data: the rows present are kept, nothing huge is allocated.
     const npy = new TextDecoder('latin1')
       .decode(encodeNpy(new Float32Array(6), [2, 3]))
       .replace('(2, 3)', '(9999999999, 3)');
-    await expectTrajectoryError(
+    const big = await readAllFrames(
       bytesSource(
         'big.npy',
         Uint8Array.from(npy, (c) => c.charCodeAt(0)),
       ),
-      {},
-      /truncated/,
     );
+    expect(big.frames.length).toBe(2);
+    expect(big.reader.warnings.join()).toMatch(/header declares 9999999999 frames/);
     // GRO atom count larger than the file.
     await expectTrajectoryError(
       bytesSource('big.gro', text('t\n 100000000\n    1SOL     OW    1   0.230   0.628   0.113\n')),
@@ -139,6 +139,21 @@ describe('corrupted inputs give a TrajectoryError, never a crash, hang or huge a
       {},
       /frame 9 atom \d+ has a non-finite coordinate/,
     );
+  });
+});
+
+describe('NumPy cut off', () => {
+  it('a .npy cut inside its last row keeps the complete rows and says so', async () => {
+    const full = encodeNpy(
+      Float32Array.from({ length: 12 }, (_, i) => i),
+      [4, 3],
+    );
+    const { reader, frames } = await readAllFrames(bytesSource('cut.npy', full.subarray(0, full.length - 5)));
+    expect(frames.length).toBe(3);
+    expect(Array.from(frames[2].coords)).toEqual([6, 7, 8]);
+    expect(reader.warnings).toEqual([
+      'cut.npy: frame 3 is truncated (expected 12 bytes, got 7); dropped it and kept 3 complete frames',
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { TrajectoryError } from '../errors.js';
+import { TrajectoryError, truncatedWarning } from '../errors.js';
 import { readAll, type ByteSource } from '../source.js';
 import type { TrajectoryFrame, TrajectoryReader } from '../types.js';
 import { decodeNpy, type NpyArray } from '../writers/npy.js';
@@ -30,6 +30,17 @@ export function arrayReader(
   warnings: string[],
 ): TrajectoryReader {
   const { shape, data } = array;
+  const cut = array.truncatedRow;
+  if (cut) {
+    // A cut inside the last row reads like every other format; a header promising many more rows
+    // than the file holds is said as such.
+    const missing = cut.declaredRows - cut.index;
+    warnings.push(
+      missing > 1
+        ? `${name}: header declares ${cut.declaredRows} frames, the file holds ${cut.index} complete frames; kept those`
+        : truncatedWarning(name, cut.index, cut.expected, cut.got),
+    );
+  }
   if (shape.length < 1 || shape.length > 3)
     throw new TrajectoryError(
       name,
@@ -85,7 +96,7 @@ export async function openNpy(source: ByteSource, dimsHint?: number): Promise<Tr
   const bytes = await readAll(source);
   let array: NpyArray;
   try {
-    array = decodeNpy(bytes);
+    array = decodeNpy(bytes, { keepCompleteRows: true });
   } catch (e) {
     throw new TrajectoryError(source.name, (e as Error).message, undefined, 'header');
   }
@@ -116,7 +127,7 @@ export async function openNpz(
     // Each array is at most as large as the archive times the deflate limit (1032:1).
     if (chosen.size > bytes.length * 1032 + 1024)
       throw new Error(`${chosen.name} declares an impossible size`);
-    const array = decodeNpy(await zipEntryData(bytes, chosen));
+    const array = decodeNpy(await zipEntryData(bytes, chosen), { keepCompleteRows: true });
     return arrayReader(source.name, array, 'npz', dimsHint, warnings);
   } catch (e) {
     if (e instanceof TrajectoryError) throw e;

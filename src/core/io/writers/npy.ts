@@ -7,6 +7,13 @@ export interface NpyArray {
   shape: number[];
   /** The dtype as stored, e.g. '<f4', '>f8', '<i8'. Integers are returned as Float64Array. */
   dtype: string;
+  /** Set when `keepCompleteRows` dropped a cut-off tail: the bytes the first dropped row needed and had. */
+  truncatedRow?: { index: number; expected: number; got: number; declaredRows: number };
+}
+
+export interface DecodeNpyOptions {
+  /** A C-order array cut off at the end keeps its complete first-axis rows instead of failing. */
+  keepCompleteRows?: boolean;
 }
 
 export function encodeNpy(data: Float32Array | Float64Array, shape: number[]): Uint8Array {
@@ -57,7 +64,7 @@ function parseHeader(text: string): { descr: string; fortran: boolean; shape: nu
 }
 
 /** Decodes float32/float64 (and int32/int64, returned as float64) arrays of either byte order. */
-export function decodeNpy(bytes: Uint8Array): NpyArray {
+export function decodeNpy(bytes: Uint8Array, options: DecodeNpyOptions = {}): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
     throw new NpyFormatError('not a .npy file (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -82,9 +89,28 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   const little = m[1] !== '>';
   const kind = m[2];
   const size = Number(m[3]);
-  const count = header.shape.reduce((a, b) => a * b, 1);
+  let count = header.shape.reduce((a, b) => a * b, 1);
   const dataStart = headerStart + headerLength;
   const available = bytes.length - dataStart;
+  let truncatedRow: NpyArray['truncatedRow'];
+  if (
+    options.keepCompleteRows &&
+    !header.fortran &&
+    header.shape.length > 0 &&
+    Number.isSafeInteger(count) &&
+    count * size > available
+  ) {
+    const rowBytes = (count / Math.max(1, header.shape[0])) * size;
+    const rows = rowBytes > 0 ? Math.floor(available / rowBytes) : 0;
+    truncatedRow = {
+      index: rows,
+      expected: rowBytes,
+      got: available - rows * rowBytes,
+      declaredRows: header.shape[0],
+    };
+    header.shape = [rows, ...header.shape.slice(1)];
+    count = header.shape.reduce((a, b) => a * b, 1);
+  }
   if (!Number.isSafeInteger(count) || count * size > available)
     throw new NpyFormatError(
       `data is truncated: shape [${header.shape}] needs ${count * size} bytes, file has ${available}`,
@@ -103,7 +129,9 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
           : Number(body.getBigInt64(o, little));
   }
   const data = header.fortran && header.shape.length > 1 ? fromFortranOrder(out, header.shape) : out;
-  return { data, shape: header.shape, dtype: header.descr };
+  return truncatedRow
+    ? { data, shape: header.shape, dtype: header.descr, truncatedRow }
+    : { data, shape: header.shape, dtype: header.descr };
 }
 
 /** Column-major to row-major: numpy writes fortran_order=True for transposed arrays. */
