@@ -95,6 +95,19 @@ describe('jobs', () => {
     await b.dispose();
   });
 
+  it('keeps jobs running when the open project is opened again, cancels them when another one is', async () => {
+    const { sink, b } = await setup(fakeExecutor());
+    const current = (await b.services['project.current']({}))!;
+    const { runId, jobId } = await b.services['runs.start']({ spec: spec(100_000) });
+    await b.services['project.open']({ path: current.path });
+    expect(b.context.jobs.jobOfRun(runId)).toBe(jobId);
+    await b.services['project.create']({ path: join(tempDir(), 'other.bgw') });
+    expect((await sink.finished(jobId)).status).toBe('cancelled');
+    await b.services['project.open']({ path: current.path });
+    expect((await b.services['runs.get']({ runId })).summary.status).toBe('cancelled');
+    await b.dispose();
+  });
+
   it('cancels through jobs.cancel and resumes from the last checkpoint', async () => {
     const { sink, b } = await setup(fakeExecutor());
     const { runId, jobId } = await b.services['runs.start']({ spec: spec(2000) });

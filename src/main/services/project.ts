@@ -62,7 +62,15 @@ export function projectServices(
       const full = resolve(path);
       return info(await replace(ctx, () => Store.create(full, name ?? basename(full, extname(full)))));
     },
-    'project.open': async ({ path }) => info(await replace(ctx, () => Store.open(resolve(path)))),
+    'project.open': async ({ path }) => {
+      const full = resolve(path);
+      // Reopening the open project (e.g. from the recent list) must not cancel its jobs.
+      if (ctx.store?.path === full) {
+        ctx.recent.add(full);
+        return info(ctx.store);
+      }
+      return info(await replace(ctx, () => Store.open(full)));
+    },
     'project.current': async () => (ctx.store ? info(ctx.store) : null),
     'project.recent': async () => ctx.recent.list(),
     'project.history': async () => projectHistory(requireStore(ctx)),
