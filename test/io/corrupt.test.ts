@@ -157,6 +157,21 @@ describe('NumPy cut off', () => {
   });
 });
 
+describe('CSV cut off', () => {
+  it('a CSV whose last row is cut short keeps the complete rows and says so', async () => {
+    const { reader, frames } = await readAllFrames(
+      bytesSource('cut.csv', text('x0,y0,x1,y1\n1,2,3,4\n5,6,7,8\n9,10')),
+    );
+    expect(frames.length).toBe(2);
+    expect(reader.warnings).toEqual([
+      'cut.csv: frame 2 is truncated (expected 4 cells, got 2); dropped it and kept 2 complete frames',
+    ]);
+    await expect(readAllFrames(bytesSource('bad.csv', text('x0,y0\n1,2\n3\n4,5\n')))).rejects.toThrow(
+      /bad\.csv: frame 1 row has 1 cells, expected 2/,
+    );
+  });
+});
+
 describe('NetCDF records', () => {
   it('a NetCDF file cut inside its last record keeps the complete frames and says so', async () => {
     const bytes = fileBytes('nc/protein.nc');

@@ -1,4 +1,4 @@
-import { TrajectoryError } from '../errors.js';
+import { TrajectoryError, truncatedWarning } from '../errors.js';
 import { readAll, type ByteSource } from '../source.js';
 import type { TrajectoryReader } from '../types.js';
 import { splitCsv } from '../writers/csv.js';
@@ -14,7 +14,15 @@ export async function openCsv(source: ByteSource, dimsHint?: number): Promise<Tr
   const rows = splitCsv(text.replace(/^\uFEFF/, ''));
   if (rows.length === 0) throw new TrajectoryError(source.name, 'is empty', undefined, 'rows');
   const header = rows[0].some((c) => c.trim() !== '' && Number.isNaN(Number(c))) ? rows[0] : undefined;
-  const body = header ? rows.slice(1) : rows;
+  let body = header ? rows.slice(1) : rows;
+  const columns = (header ?? rows[0]).length;
+  const warnings: string[] = [];
+  const last = body[body.length - 1];
+  if (body.length > 1 && last.length < columns && !text.endsWith('\n')) {
+    // A last row cut short (no final newline, too few cells) is a truncated frame.
+    warnings.push(truncatedWarning(source.name, body.length - 1, columns, last.length, 'cells'));
+    body = body.slice(0, -1);
+  }
   const keep = (header ?? rows[0])
     .map((h, i) => (header && SKIP.test(h.trim()) ? -1 : i))
     .filter((i) => i >= 0);
@@ -43,6 +51,6 @@ export async function openCsv(source: ByteSource, dimsHint?: number): Promise<Tr
     });
   });
   const array: NpyArray = { data, shape: [body.length, width], dtype: '<f8' };
-  const reader = arrayReader(source.name, array, 'npy', dimsHint, []);
+  const reader = arrayReader(source.name, array, 'npy', dimsHint, warnings);
   return { ...reader, format: 'csv' };
 }
