@@ -1,0 +1,463 @@
+/**
+ * Reproduces a paper result end to end in the app: runs a preset with executeRun, computes the
+ * reference in the app (quadrature for the 2D systems, umbrella sampling + WHAM for the dimer),
+ * writes profiles (CSV and PLUMED fes through the app's writers) and energy histograms to
+ * docs/results/<preset>/, and prints a markdown table that also replaces the block between
+ * `<!-- reproduce:<preset> -->` and `<!-- /reproduce:<preset> -->` in docs/results.md.
+ *
+ * Usage: npm run reproduce -- <preset name | preset.json> [--variant kl-only] [--reference-only]
+ *        [--skip-run] [--out docs/results]
+ *   --variant kl-only   the same run with every stage replaced by KL alone (the paper's collapse)
+ *   --reference-only    compute (or reuse) only the reference (umbrella sampling for the dimer)
+ *   --skip-run          rebuild tables and files from a saved summary.json
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RunSpec, type ProfileBin, type RunResult } from '../src/shared/runspec.js';
+import { executeRun, streamRng } from '../src/core/run/execute.js';
+import type { SampleSet } from '../src/core/run/types.js';
+import { referenceDeltaF, referenceProfile } from '../src/core/analysis/quadrature.js';
+import { umbrellaFreeEnergy, type UmbrellaFreeEnergy } from '../src/core/analysis/umbrellaFreeEnergy.js';
+import { normalizedWeights } from '../src/core/analysis/ess.js';
+import { stateOf } from '../src/core/analysis/freeEnergy.js';
+import { weightedHistogram } from '../src/core/analysis/histogram.js';
+import { metropolis } from '../src/core/sampling/metropolis.js';
+import { paperDimerUmbrella } from '../src/core/sampling/umbrella.js';
+import { Rng } from '../src/core/random.js';
+import { createSystem } from '../src/core/systems/catalog.js';
+import type { EnergySystem } from '../src/core/systems/types.js';
+import { writeCsv, writePlumedFes } from '../src/core/io/writers/index.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Args {
+  preset: string;
+  variant: 'kl-only' | null;
+  referenceOnly: boolean;
+  skipRun: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {
+    preset: '',
+    variant: null,
+    referenceOnly: false,
+    skipRun: false,
+    out: join(ROOT, 'docs/results'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i];
+    if (v === '--variant') {
+      const next = argv[++i];
+      if (next !== 'kl-only') throw new Error(`unknown variant "${next}" (known: kl-only)`);
+      a.variant = next;
+    } else if (v === '--reference-only') a.referenceOnly = true;
+    else if (v === '--skip-run') a.skipRun = true;
+    else if (v === '--out') a.out = resolve(argv[++i]);
+    else if (v.startsWith('--')) throw new Error(`unknown option ${v}`);
+    else a.preset = v;
+  }
+  if (!a.preset)
+    throw new Error(
+      'usage: npm run reproduce -- <preset> [--variant kl-only] [--reference-only] [--skip-run]',
+    );
+  return a;
+}
+
+function loadPreset(nameOrPath: string): { name: string; spec: RunSpec } {
+  const path = existsSync(nameOrPath) ? nameOrPath : join(ROOT, 'resources/presets', `${nameOrPath}.json`);
+  if (!existsSync(path)) throw new Error(`no preset "${nameOrPath}" (looked for ${path})`);
+  return { name: basename(path, '.json'), spec: RunSpec.parse(JSON.parse(readFileSync(path, 'utf8'))) };
+}
+
+/** The paper's KL-only training: the same iterations with the energy term alone (no data, no RC). */
+function klOnly(spec: RunSpec): RunSpec {
+  const iterations = spec.training.stages.reduce((s, st) => s + st.iterations, 0);
+  const last = spec.training.stages.at(-1)!;
+  return RunSpec.parse({
+    ...spec,
+    name: `${spec.name ?? 'run'} — KL only`,
+    training: {
+      ...spec.training,
+      stages: [
+        {
+          name: 'KL',
+          iterations,
+          weights: { kl: 1 },
+          highEnergy: last.highEnergy,
+          maxEnergy: last.maxEnergy,
+        },
+      ],
+    },
+  });
+}
+
+// ---- statistics of the generated samples ---------------------------------------------------------
+
+interface SampleStats {
+  temperature: number;
+  /** Fraction of samples with u ≤ the largest energy in the (τ = 1) training data. */
+  lowEnergyFraction: number;
+  /** Raw sequence of generated samples: state changes between consecutive samples. */
+  samplesPerSwitch: number;
+  /** Boltzmann-reweighted independent samples: 1 / (2·P₁·P₂). */
+  samplesPerSwitchReweighted: number;
+  /** Unweighted fraction of generated samples in the second state. */
+  fractionSecondState: number;
+  energyHistogram: number[];
+}
+
+function sampleStats(
+  system: EnergySystem,
+  s: SampleSet,
+  maxDataEnergy: number,
+  edges: number[],
+): SampleStats {
+  let low = 0;
+  for (const u of s.energy) if (u <= maxDataEnergy) low++;
+  const rc = system.reactionCoordinate.compute(s.x, s.n);
+  const st = stateOf(rc, system.states);
+  let switches = 0;
+  let second = 0;
+  for (let i = 0; i < s.n; i++) {
+    if (st[i] === 1) second++;
+    if (i > 0 && st[i] !== st[i - 1]) switches++;
+  }
+  const w = normalizedWeights(s.logWeights);
+  let p1 = 0;
+  for (let i = 0; i < s.n; i++) if (st[i] === 1) p1 += w[i];
+  const h = weightedHistogram(s.energy, null, { bins: edges.length - 1, range: [edges[0], edges.at(-1)!] });
+  return {
+    temperature: s.temperature,
+    lowEnergyFraction: low / s.n,
+    samplesPerSwitch: switches > 0 ? (s.n - 1) / switches : Infinity,
+    samplesPerSwitchReweighted: 1 / (2 * p1 * (1 - p1)),
+    fractionSecondState: second / s.n,
+    energyHistogram: Array.from(h.counts, (c) => c / s.n),
+  };
+}
+
+/** The run's own training data, regenerated with the run's data stream (executeRun's recipe). */
+function trainingEnergies(spec: RunSpec, system: EnergySystem): Float64Array {
+  if (spec.data.source !== 'metropolis') throw new Error('reproduce needs presets with Metropolis data');
+  const d = spec.data;
+  const starts = d.starts ? d.starts.map((s) => Float64Array.from(s)) : system.initialConfigurations();
+  const x = metropolis(
+    system,
+    {
+      starts,
+      samplesPerStart: d.samplesPerStart,
+      stride: d.stride,
+      stepSize: d.stepSize,
+      burnIn: d.burnIn,
+      temperature: d.temperature,
+    },
+    streamRng(spec.seed, 1),
+  );
+  return system.energy(x, x.length / system.dim);
+}
+
+// ---- references -------------------------------------------------------------------------------
+
+interface Reference {
+  method: 'quadrature' | 'umbrella';
+  temperature: number;
+  deltaF: { value: number; error: number };
+  profile: ProfileBin[];
+  umbrella?: Omit<UmbrellaFreeEnergy, 'windows' | 'profile'> & { windows: number };
+}
+
+function references(spec: RunSpec, system: EnergySystem, dir: string): Reference[] {
+  const range = spec.analysis.range ?? system.reactionCoordinate.range;
+  const bins = spec.analysis.bins;
+  return spec.sampling.temperatures.map((tau) => {
+    if (system.dim === 2) {
+      return {
+        method: 'quadrature' as const,
+        temperature: tau,
+        deltaF: { value: referenceDeltaF(system, tau), error: 0 },
+        profile: referenceProfile(system, { temperature: tau, bins, range }),
+      };
+    }
+    // Umbrella sampling with the paper's settings, cached: it is the slow part of a dimer reference.
+    const cache = join(dir, `umbrella-tau${tau}.json`);
+    let u: UmbrellaFreeEnergy;
+    if (existsSync(cache)) {
+      console.error(`reference τ = ${tau}: reusing ${cache}`);
+      u = JSON.parse(readFileSync(cache, 'utf8')) as UmbrellaFreeEnergy;
+    } else {
+      console.error(
+        `reference τ = ${tau}: umbrella sampling (35 windows, k = 500, 50 000 steps, forward + backward)`,
+      );
+      const p = paperDimerUmbrella(tau);
+      let last = -1;
+      u = umbrellaFreeEnergy(
+        system,
+        { ...p, windows: p.windows.length, range: [p.windows[0], p.windows.at(-1)!], bins, bootstrap: 50 },
+        new Rng(11),
+        {
+          onProgress: (f) => {
+            const pct = Math.floor(f * 10);
+            if (pct !== last) console.error(`  ${pct * 10} %`);
+            last = pct;
+          },
+        },
+      );
+      writeFileSync(cache, `${JSON.stringify(u, null, 1)}\n`);
+    }
+    return {
+      method: 'umbrella' as const,
+      temperature: tau,
+      deltaF: u.deltaF,
+      profile: u.profile,
+      umbrella: {
+        temperature: u.temperature,
+        deltaF: u.deltaF,
+        deltaFForward: u.deltaFForward,
+        deltaFBackward: u.deltaFBackward,
+        totalSteps: u.totalSteps,
+        wallTimeSeconds: u.wallTimeSeconds,
+        windows: u.windows.length,
+      },
+    };
+  });
+}
+
+// ---- comparison and output ----------------------------------------------------------------------
+
+interface Summary {
+  preset: string;
+  variant: string | null;
+  result: RunResult;
+  stats: SampleStats[];
+  dataEnergyHistogram: number[];
+  energyEdges: number[];
+  maxDataEnergy: number;
+}
+
+function key(rc: number): string {
+  return rc.toFixed(9);
+}
+
+/** Largest |F_BG − F_ref| over the bins the generator kept (weight ≥ 0.01 samples), both min-shifted. */
+function profileDeviation(
+  bg: ProfileBin[],
+  ref: ProfileBin[],
+): { max: number; bins: number; maxShifted: number } {
+  const r = new Map(ref.map((b) => [key(b.rc), b]));
+  const pairs = bg.filter(
+    (b) => Number.isFinite(b.F) && r.has(key(b.rc)) && Number.isFinite(r.get(key(b.rc))!.F),
+  );
+  const d = pairs.map((b) => b.F - r.get(key(b.rc))!.F);
+  if (!d.length) return { max: NaN, bins: 0, maxShifted: NaN };
+  // Also with the best constant shift (the zero of a profile is arbitrary; min-shifting pins it on one noisy bin).
+  const mean = d.reduce((s, v) => s + v, 0) / d.length;
+  return {
+    max: Math.max(...d.map(Math.abs)),
+    bins: d.length,
+    maxShifted: Math.max(...d.map((v) => Math.abs(v - mean))),
+  };
+}
+
+function fullGrid(p: ProfileBin[], bins: number, range: readonly [number, number]): ProfileBin[] {
+  const w = (range[1] - range[0]) / bins;
+  const out = Array.from({ length: bins }, (_, k) => ({
+    rc: range[0] + (k + 0.5) * w,
+    F: Infinity,
+    error: Infinity,
+  }));
+  for (const b of p) {
+    const k = Math.round((b.rc - range[0]) / w - 0.5);
+    if (k >= 0 && k < bins) out[k] = { ...b };
+  }
+  return out;
+}
+
+function f3(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(3);
+}
+
+function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Reference[]): string {
+  const spec = s.result.spec;
+  const range = spec.analysis.range ?? system.reactionCoordinate.range;
+  const bins = spec.analysis.bins;
+  const rcName = system.reactionCoordinate.id;
+  const unit = system.reactionCoordinate.unit;
+  const tag = s.variant ? `-${s.variant}` : '';
+  const lines: string[] = [];
+  const refName = refs[0]?.method === 'umbrella' ? 'umbrella + WHAM' : 'quadrature';
+  lines.push(
+    `**${spec.name ?? s.preset}**${s.variant ? ` (variant: ${s.variant})` : ''} — backend ${s.result.backend}, ` +
+      `wall time ${s.result.wallTimeSeconds.toFixed(0)} s, ${s.result.iterations} iterations, ${s.result.skippedSteps} skipped steps, ` +
+      `${spec.sampling.n} samples per τ. Reference: ${refName}.`,
+    '',
+    `| τ | ΔF BG (kT₀) | ΔF ${refName} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | same, best shift | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const t of s.result.temperatures) {
+    const ref = refs.find((r) => r.temperature === t.temperature)!;
+    const st = s.stats.find((x) => x.temperature === t.temperature)!;
+    const dev = profileDeviation(t.profile, ref.profile);
+    const refDF =
+      ref.deltaF.error > 0 ? `${f3(ref.deltaF.value)} ± ${f3(ref.deltaF.error)}` : f3(ref.deltaF.value);
+    const last =
+      system.id === 'dimer'
+        ? `${st.samplesPerSwitch.toFixed(2)} / ${st.samplesPerSwitchReweighted.toFixed(2)}`
+        : st.fractionSecondState.toFixed(3);
+    lines.push(
+      `| ${t.temperature} | ${f3(t.deltaF.value)} ± ${f3(t.deltaF.error)} | ${refDF} | ${t.deltaF.value - ref.deltaF.value >= 0 ? '+' : ''}${f3(t.deltaF.value - ref.deltaF.value)} | ` +
+        `${t.ess.toFixed(0)} | ${(100 * t.essFraction).toFixed(1)} | ${(100 * st.lowEnergyFraction).toFixed(1)} | ${f3(dev.max)} (${dev.bins}) | ${f3(dev.maxShifted)} | ${last} |`,
+    );
+
+    // Profiles: BG and reference side by side (CSV), and each as a PLUMED fes grid.
+    const r = new Map(ref.profile.map((b) => [key(b.rc), b]));
+    const grid = fullGrid(t.profile, bins, range);
+    writeFileSync(
+      join(dir, `profile${tag}-tau${t.temperature}.csv`),
+      writeCsv([
+        { name: rcName, unit, values: grid.map((b) => b.rc) },
+        { name: 'F_bg', unit: 'kT0', values: grid.map((b) => b.F) },
+        { name: 'error_bg', unit: 'kT0', values: grid.map((b) => b.error) },
+        { name: `F_${ref.method}`, unit: 'kT0', values: grid.map((b) => r.get(key(b.rc))?.F ?? Infinity) },
+        {
+          name: `error_${ref.method}`,
+          unit: 'kT0',
+          values: grid.map((b) => r.get(key(b.rc))?.error ?? Infinity),
+        },
+      ]),
+    );
+    writeFileSync(
+      join(dir, `fes-bg${tag}-tau${t.temperature}.dat`),
+      writePlumedFes(grid, { rcName, temperature: t.temperature, unit }),
+    );
+    if (!s.variant) {
+      writeFileSync(
+        join(dir, `fes-${ref.method}-tau${t.temperature}.dat`),
+        writePlumedFes(fullGrid(ref.profile, bins, range), { rcName, temperature: t.temperature, unit }),
+      );
+    }
+  }
+  if (refs[0]?.umbrella) {
+    lines.push(
+      '',
+      `| τ | umbrella ΔF (all windows) | forward pass only | backward pass only | MC steps | wall time (s) |`,
+      '|---|---|---|---|---|---|',
+    );
+    for (const r of refs) {
+      const u = r.umbrella!;
+      lines.push(
+        `| ${r.temperature} | ${f3(u.deltaF.value)} ± ${f3(u.deltaF.error)} | ${f3(u.deltaFForward)} | ${f3(u.deltaFBackward)} | ${u.totalSteps.toExponential(2)} | ${u.wallTimeSeconds.toFixed(0)} |`,
+      );
+    }
+  }
+  // Energy histograms: training data vs generated samples (unweighted) at each τ.
+  const centers = s.energyEdges.slice(0, -1).map((e, i) => 0.5 * (e + s.energyEdges[i + 1]));
+  writeFileSync(
+    join(dir, `energy-histogram${tag}.csv`),
+    writeCsv([
+      { name: 'energy', unit: 'kT0', values: centers },
+      { name: 'data_tau1', values: s.dataEnergyHistogram },
+      ...s.stats.map((st) => ({ name: `bg_tau${st.temperature}`, values: st.energyHistogram })),
+    ]),
+  );
+  lines.push(
+    '',
+    `Low energy = u ≤ ${s.maxDataEnergy.toFixed(2)} kT₀, the largest energy in the τ = 1 training data. ` +
+      `Files: docs/results/${s.preset}/ (profile${tag}-tau*.csv, fes-*.dat, energy-histogram${tag}.csv).`,
+  );
+  return lines.join('\n');
+}
+
+function updateResultsMd(block: string, id: string): void {
+  const path = join(ROOT, 'docs/results.md');
+  if (!existsSync(path)) return;
+  const text = readFileSync(path, 'utf8');
+  const open = `<!-- reproduce:${id} -->`;
+  const close = `<!-- /reproduce:${id} -->`;
+  const a = text.indexOf(open);
+  const b = text.indexOf(close);
+  if (a < 0 || b < a) {
+    console.error(`docs/results.md has no ${open} … ${close} block; table printed only`);
+    return;
+  }
+  writeFileSync(path, `${text.slice(0, a + open.length)}\n${block}\n${text.slice(b)}`);
+  console.error(`updated docs/results.md (${id})`);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const preset = loadPreset(args.preset);
+  const spec = args.variant === 'kl-only' ? klOnly(preset.spec) : preset.spec;
+  const system = createSystem(spec.system);
+  const dir = join(args.out, preset.name);
+  mkdirSync(dir, { recursive: true });
+  const tag = args.variant ? `-${args.variant}` : '';
+  const summaryPath = join(dir, `summary${tag}.json`);
+
+  if (args.referenceOnly) {
+    const refs = references(spec, system, dir);
+    for (const r of refs)
+      console.log(
+        `τ = ${r.temperature}: ΔF (${r.method}) = ${f3(r.deltaF.value)} ± ${f3(r.deltaF.error)} kT₀`,
+      );
+    return;
+  }
+
+  let summary: Summary;
+  if (args.skipRun) {
+    summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary;
+  } else {
+    const dataEnergy = trainingEnergies(spec, system);
+    const maxDataEnergy = Math.max(...dataEnergy);
+    const minDataEnergy = Math.min(...dataEnergy);
+    const span = maxDataEnergy - minDataEnergy;
+    const edges = Array.from({ length: 61 }, (_, i) => minDataEnergy - 0.1 * span + (i * 1.6 * span) / 60);
+    const dh = weightedHistogram(dataEnergy, null, { bins: 60, range: [edges[0], edges[60]] });
+    const stats: SampleStats[] = [];
+    let lastStage = -1;
+    const result = await executeRun(spec, {
+      onMetrics: (rows) => {
+        for (const r of rows) {
+          if (r.stage !== lastStage || r.iteration % 100 === 0) {
+            lastStage = r.stage;
+            const f = (v: number | null): string => (v === null ? '-' : v.toFixed(3));
+            console.error(
+              `it ${r.iteration} stage ${r.stage} loss ${f(r.loss)} ml ${f(r.ml)} kl ${f(r.kl)} rc ${f(r.rc)} ess ${f(r.essFraction)} t ${r.time.toFixed(0)}s`,
+            );
+          }
+        }
+      },
+      onSamples: (s) => {
+        stats.push(sampleStats(system, s, maxDataEnergy, edges));
+      },
+    });
+    summary = {
+      preset: preset.name,
+      variant: args.variant,
+      result,
+      stats,
+      dataEnergyHistogram: Array.from(dh.counts, (c) => c / dataEnergy.length),
+      energyEdges: edges,
+      maxDataEnergy,
+    };
+    writeFileSync(
+      summaryPath,
+      `${JSON.stringify(summary, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}\n`,
+    );
+  }
+  // Infinity was saved as a string; bring numbers back.
+  summary = JSON.parse(JSON.stringify(summary), (_, v: unknown) =>
+    v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v === 'NaN' ? NaN : v,
+  ) as Summary;
+  const refs = references(spec, system, dir);
+  const block = writeOutputs(dir, system, summary, refs);
+  console.log(block);
+  updateResultsMd(block, `${preset.name}${tag}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
