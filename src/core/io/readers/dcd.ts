@@ -36,6 +36,7 @@ export function dcdCellToBox(raw: ArrayLike<number>, charmmVersion: number): Box
 }
 
 const HEADER_READ = 4096;
+const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export async function readDcdLayout(source: ByteSource): Promise<DcdLayout> {
   const name = source.name;
@@ -155,7 +156,14 @@ export async function openDcd(source: ByteSource): Promise<TrajectoryReader> {
             index,
             'XYZ'[axis],
           );
-        for (let i = 0; i < natom; i++) coords[3 * i + axis] = dv.getFloat32(p + 4 + 4 * i, little);
+        const at = bytes.byteOffset + p + 4;
+        if (little === HOST_LITTLE && at % 4 === 0) {
+          // Native byte order and aligned: a typed view is ~2x faster than DataView reads.
+          const view = new Float32Array(bytes.buffer, at, natom);
+          for (let i = 0; i < natom; i++) coords[3 * i + axis] = view[i];
+        } else {
+          for (let i = 0; i < natom; i++) coords[3 * i + axis] = dv.getFloat32(p + 4 + 4 * i, little);
+        }
         p += record + 8;
       }
       yield { index, coords, box, bytesRead: offset + frameSize };
