@@ -5,3 +5,4 @@
  */
 if (!process.argv[2] || process.argv[2].startsWith('--')) process.argv.splice(2, 0, 'paper-double-well');
 await import('./reproduce.js');
+export {};
