@@ -9,6 +9,8 @@ import { RecordingSink, tempDir } from './helpers.js';
 /** Double well at τ = 1: 25 windows on [−2.6, 2.6], k = 40, 4 chains × 8000 steps (~2 s). */
 const fast = {
   systemId: 'double-well',
+  params: {},
+  passes: 'forward-backward' as const,
   temperature: 1,
   windows: 25,
   range: [-2.6, 2.6] as [number, number],
