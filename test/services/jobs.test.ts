@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExecuteRun } from '../../src/core/run/types.js';
+import { relabelIdentical } from '../../src/core/sampling/relabel.js';
+import { createSystem } from '../../src/core/systems/catalog.js';
 import { createBackend } from '../../src/main/services/backend.js';
 import { RunSpec, type MetricsRow } from '../../src/shared/runspec.js';
 import { RecordingSink, smallSpec, tempDir } from './helpers.js';
@@ -182,6 +184,32 @@ describe('jobs', () => {
     expect(g.status).toBe('failed');
     expect(g.error).toMatch(/bad\.xyz/);
     expect(b.context.store!.datasets.list()).toHaveLength(1);
+    await b.dispose();
+  });
+
+  it('simulates dimer data with the solvent relabelled against the initial grid', async () => {
+    const { sink, b } = await setup(fakeExecutor());
+    const { jobId } = await b.services['datasets.simulate']({
+      systemId: 'dimer',
+      params: {},
+      samplesPerStart: 5,
+      stepSize: 0.05,
+      stride: 4,
+      temperature: 1,
+    });
+    expect((await sink.finished(jobId)).error).toBeNull();
+    const f = await sink.finished(jobId);
+    expect(f.status).toBe('completed');
+    const d = b.context.store!.datasets.get(f.resultId!)!;
+    expect(d).toMatchObject({ frames: 10, dim: 76 });
+    expect(d.provenance).toMatchObject({ method: 'metropolis', relabelled: true });
+    // Already optimally assigned: relabelling again changes nothing.
+    const x = b.context.store!.datasets.frames(d.id)!;
+    const system = createSystem({ id: 'dimer' });
+    const solvent = Array.from({ length: 36 }, (_, i) => i + 2);
+    expect(Array.from(relabelIdentical(x, 10, system.initialConfigurations()[0], solvent, 2))).toEqual(
+      Array.from(x),
+    );
     await b.dispose();
   });
 });

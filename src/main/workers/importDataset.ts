@@ -7,6 +7,7 @@ import { bytesSource, type ByteSource } from '../../core/io/source.js';
 import { createSystem } from '../../core/systems/catalog.js';
 import type { EnergySystem } from '../../core/systems/types.js';
 import { fileSource } from '../io/fileSource.js';
+import { solventOf } from './particles.js';
 import type { JobRequest } from './protocol.js';
 
 export interface ImportedDataset {
@@ -19,10 +20,8 @@ export interface ImportedDataset {
 
 function targetOf(system: EnergySystem) {
   const particles = system.layout ? system.layout.particles : system.dim / 2;
-  const highlighted = new Set(system.layout?.highlighted ?? []);
-  const identical = system.layout
-    ? Array.from({ length: particles }, (_, i) => i).filter((i) => !highlighted.has(i))
-    : undefined;
+  const solvent = solventOf(system);
+  const identical = solvent.length > 1 ? solvent : undefined;
   return {
     dim: system.dim,
     particles,

@@ -5,9 +5,11 @@
  */
 import { createSystem } from '../../core/systems/catalog.js';
 import { metropolisRun } from '../../core/sampling/metropolis.js';
+import { relabelIdentical } from '../../core/sampling/relabel.js';
 import { Rng } from '../../core/random.js';
 import type { ExecuteRun, ProgressEvent } from '../../core/run/types.js';
 import type { Emit, JobRequest } from './protocol.js';
+import { solventOf } from './particles.js';
 import { buffersOf } from './transfer.js';
 
 export interface JobDeps {
@@ -111,10 +113,14 @@ function simulate(req: Extract<JobRequest, { kind: 'simulate' }>, emit: Emit, si
     { signal, onProgress: (f) => emit({ type: 'progress', fraction: f, message: 'Metropolis sampling' }) },
   );
   const frames = out.frames.length / system.dim;
+  // Particle systems: relabel the identical (solvent) particles against the initial grid, as the
+  // paper does, so a flow trained on this dataset need not learn permutation symmetry.
+  const identical = solventOf(system);
+  const x = identical.length > 1 ? relabelIdentical(out.frames, frames, starts[0], identical, 2) : out.frames;
   emit(
     {
       type: 'dataset',
-      x: out.frames,
+      x,
       frames,
       dim: system.dim,
       provenance: {
@@ -128,10 +134,11 @@ function simulate(req: Extract<JobRequest, { kind: 'simulate' }>, emit: Emit, si
         temperature: req.temperature,
         seed: req.seed,
         acceptance: out.acceptance,
+        relabelled: identical.length > 1,
       },
       warnings: [],
     },
-    buffersOf(out.frames),
+    buffersOf(x),
   );
 }
 
