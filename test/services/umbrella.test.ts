@@ -85,6 +85,7 @@ describe('analysis.umbrella', () => {
       .split('\n')
       .filter((l) => l.trim() && !l.startsWith('#'));
     expect(rows).toHaveLength(26);
+    expect(readFileSync(out, 'utf8')).toContain('#! FIELDS x1 file.free');
   }, 60_000);
 
   it('the same seed gives the same result; a cancelled job stores nothing', async () => {

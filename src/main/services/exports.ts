@@ -69,7 +69,13 @@ function profileExport(store: Store, id: string, format: Format): Rendered {
   }>(id);
   if (!a) throw notFound('analysis', id);
   const run = a.runId ? store.runs.get(a.runId) : undefined;
-  const system = run ? systemFrom(run.spec.system.id, run.spec.system.params) : undefined;
+  // Umbrella analyses have no run: their parameters name the system.
+  const own = a.params as { systemId?: unknown; systemParams?: Record<string, number> };
+  const system = run
+    ? systemFrom(run.spec.system.id, run.spec.system.params)
+    : typeof own.systemId === 'string'
+      ? systemFrom(own.systemId, own.systemParams ?? {})
+      : undefined;
   const rcName = system?.reactionCoordinate.id ?? 'rc';
   const unit = system?.reactionCoordinate.unit ?? 'reduced';
   const p = a.result.profile;
