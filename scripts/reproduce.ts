@@ -34,6 +34,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 interface Args {
   preset: string;
   variant: 'kl-only' | null;
+  /** Multiply every stage's iterations (a shorter run than the preset, reported as such). */
+  scale: number | null;
   referenceOnly: boolean;
   skipRun: boolean;
   out: string;
@@ -43,6 +45,7 @@ function parseArgs(argv: string[]): Args {
   const a: Args = {
     preset: '',
     variant: null,
+    scale: null,
     referenceOnly: false,
     skipRun: false,
     out: join(ROOT, 'docs/results'),
@@ -53,6 +56,9 @@ function parseArgs(argv: string[]): Args {
       const next = argv[++i];
       if (next !== 'kl-only') throw new Error(`unknown variant "${next}" (known: kl-only)`);
       a.variant = next;
+    } else if (v === '--scale') {
+      a.scale = Number(argv[++i]);
+      if (!(a.scale > 0)) throw new Error('--scale must be a positive number');
     } else if (v === '--reference-only') a.referenceOnly = true;
     else if (v === '--skip-run') a.skipRun = true;
     else if (v === '--out') a.out = resolve(argv[++i]);
@@ -90,6 +96,20 @@ function klOnly(spec: RunSpec): RunSpec {
           maxEnergy: last.maxEnergy,
         },
       ],
+    },
+  });
+}
+
+function scaled(spec: RunSpec, f: number): RunSpec {
+  return RunSpec.parse({
+    ...spec,
+    name: `${spec.name ?? 'run'} — iterations × ${f}`,
+    training: {
+      ...spec.training,
+      stages: spec.training.stages.map((st) => ({
+        ...st,
+        iterations: st.iterations > 0 ? Math.max(1, Math.round(st.iterations * f)) : 0,
+      })),
     },
   });
 }
@@ -389,19 +409,41 @@ function updateResultsMd(block: string, id: string): void {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const preset = loadPreset(args.preset);
-  const spec = args.variant === 'kl-only' ? klOnly(preset.spec) : preset.spec;
+  let spec = args.variant === 'kl-only' ? klOnly(preset.spec) : preset.spec;
+  if (args.scale !== null) spec = scaled(spec, args.scale);
   const system = createSystem(spec.system);
   const dir = join(args.out, preset.name);
   mkdirSync(dir, { recursive: true });
-  const tag = args.variant ? `-${args.variant}` : '';
+  const variant =
+    [args.variant, args.scale !== null ? `scale${args.scale}` : null].filter(Boolean).join('-') || null;
+  const tag = variant ? `-${variant}` : '';
   const summaryPath = join(dir, `summary${tag}.json`);
 
   if (args.referenceOnly) {
     const refs = references(spec, system, dir);
-    for (const r of refs)
-      console.log(
-        `τ = ${r.temperature}: ΔF (${r.method}) = ${f3(r.deltaF.value)} ± ${f3(r.deltaF.error)} kT₀`,
+    const range = spec.analysis.range ?? system.reactionCoordinate.range;
+    const lines = [
+      `Reference only (${refs[0]?.method ?? '–'}), ${spec.analysis.bins} bins on [${range.join(', ')}]:`,
+      '',
+      '| τ | ΔF (kT₀) | forward pass only | backward pass only | MC steps | wall time (s) |',
+      '|---|---|---|---|---|---|',
+    ];
+    for (const r of refs) {
+      const u = r.umbrella;
+      lines.push(
+        `| ${r.temperature} | ${f3(r.deltaF.value)} ± ${f3(r.deltaF.error)} | ${f3(u?.deltaFForward)} | ${f3(u?.deltaFBackward)} | ${u ? u.totalSteps.toExponential(2) : '–'} | ${u ? u.wallTimeSeconds.toFixed(0) : '–'} |`,
       );
+      writeFileSync(
+        join(dir, `fes-${r.method}-tau${r.temperature}.dat`),
+        writePlumedFes(fullGrid(r.profile, spec.analysis.bins, range), {
+          rcName: system.reactionCoordinate.id,
+          temperature: r.temperature,
+          unit: system.reactionCoordinate.unit,
+        }),
+      );
+    }
+    console.log(lines.join('\n'));
+    updateResultsMd(lines.join('\n'), `${preset.name}-reference`);
     return;
   }
 
@@ -435,7 +477,7 @@ async function main(): Promise<void> {
     });
     summary = {
       preset: preset.name,
-      variant: args.variant,
+      variant,
       result,
       stats,
       dataEnergyHistogram: Array.from(dh.counts, (c) => c / dataEnergy.length),
