@@ -22,6 +22,19 @@ function parseNumber(token: string): number | undefined {
   return Number.isNaN(v) ? undefined : v;
 }
 
+/** Exact double-well ΔF(x₁<0 → x₁>0) in kT₀ at τ by quadrature (F = −τ ln P); x₂ integrates out. */
+function doubleWellDeltaF(tau: number): number {
+  const u = (x: number) => x ** 4 - 6 * x ** 2 + x;
+  const h = 1e-4;
+  let left = 0;
+  let right = 0;
+  for (let x = h / 2; x < 5; x += h) {
+    right += Math.exp(-u(x) / tau);
+    left += Math.exp(-u(-x) / tau);
+  }
+  return -tau * Math.log(right / left);
+}
+
 const TRAJECTORY = resolve('../shared/trajectories/xyz/test_trailing_blank_line.xyz');
 
 describe('browser journey', () => {
@@ -155,8 +168,26 @@ describe('browser journey', () => {
     await page.getByTestId('compare-samples').selectOption({ label: 'τ = 1.5, n = 2000' });
     const legend = page.getByTestId('free-energy').locator('.u-legend');
     await expect.poll(() => legend.textContent(), { timeout: 30_000 }).toContain('τ = 1.5');
-    expect(await legend.textContent()).toContain('u(rc)/τ reference');
+    expect(await legend.textContent()).toContain('u(rc) reference');
     await shot(page, '5-sample-compare');
+
+    // The generator's ΔF and an umbrella-sampling reference run from the UI against the exact value
+    // by quadrature (x₂ separates): ΔF = −ln(∫₀^∞ e^(−u) / ∫₋∞^0 e^(−u)), u = x₁⁴ − 6x₁² + x₁, τ = 1.
+    const exact = doubleWellDeltaF(1);
+    const bgDeltaF = Number(/ΔF = (-?[\d.]+)/.exec((await page.getByTestId('delta-f').textContent())!)![1]);
+    expect(Math.abs(bgDeltaF - exact)).toBeLessThan(1);
+    await page.getByText('Reference: umbrella sampling').click();
+    await page.getByTestId('us-windows').fill('21');
+    await page.getByTestId('us-steps').fill('3000');
+    await page.getByLabel('force constant').fill('20');
+    await page.getByTestId('us-passes').selectOption('forward');
+    await page.getByTestId('us-go').click();
+    await page.getByTestId('us-result').waitFor({ timeout: 90_000 });
+    const usDeltaF = Number(/ΔF = (-?[\d.]+)/.exec((await page.getByTestId('us-result').textContent())!)![1]);
+    expect(Math.abs(usDeltaF - exact)).toBeLessThan(1);
+    await page.getByTestId('us-agreement').waitFor();
+    await expect.poll(() => legend.textContent()).toContain('umbrella sampling');
+    await shot(page, '5-sample-umbrella');
 
     // Export the profile as PLUMED fes.dat (browser mode: a real download) and as CSV written to a
     // path on the server; read both back.

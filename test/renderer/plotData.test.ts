@@ -143,18 +143,19 @@ describe('free-energy overlays', () => {
     expect(b).toEqual([5, 6, null]);
     expect(c).toEqual([null, null, 7]);
   });
-  it('turns the double-well energy into its exact free energy at τ', () => {
-    // u(x₁) = x₁⁴ − 6x₁² + x₁ on a grid; F/kT_τ = (u − min u)/τ.
+  it('turns the double-well energy into its exact free energy (kT₀, any τ)', () => {
+    // u(x₁) = x₁⁴ − 6x₁² + x₁ on a grid; F = −τ ln P = u − min u in kT₀.
     const pts = Array.from({ length: 101 }, (_, i) => {
       const x = -2.5 + i * 0.05;
       return { rc: x, energy: x ** 4 - 6 * x ** 2 + x };
     });
-    const ref = referenceProfile(pts, 2, [-2.5, 2.5]);
+    const ref = referenceProfile(pts, [-2.5, 2.5]);
     expect(Math.min(...ref.y)).toBe(0);
     const at = (x: number) => ref.y[ref.x.findIndex((v) => Math.abs(v - x) < 1e-9)];
-    // Barrier at x₁ ≈ 0.08 over the left well at x₁ ≈ −1.77, halved at τ = 2.
+    // Barrier at x₁ ≈ 0.08 over the left well at x₁ ≈ −1.77: about 10.9 kT₀.
     const u = (x: number) => x ** 4 - 6 * x ** 2 + x;
-    expect(at(0.1) - at(-1.75)).toBeCloseTo((u(0.1) - u(-1.75)) / 2, 10);
-    expect(referenceProfile(pts, 1, [10, 11])).toEqual({ x: [], y: [] });
+    expect(at(0.1) - at(-1.75)).toBeCloseTo(u(0.1) - u(-1.75), 10);
+    expect(at(0.1) - at(-1.75)).toBeGreaterThan(10.5);
+    expect(referenceProfile(pts, [10, 11])).toEqual({ x: [], y: [] });
   });
 });

@@ -160,12 +160,12 @@ export function alignSeries(
 }
 
 /**
- * Energy along the reaction coordinate in kT at τ, shifted to minimum 0 on [lo, hi]: the exact
- * free energy when the other coordinates separate (double well: F(x₁) = u(x₁, 0)/τ + const).
+ * Energy along the reaction coordinate (kT₀), shifted to minimum 0 on [lo, hi]. Free energies are
+ * in kT₀ (F = −τ ln P), so where the other coordinates separate this is the exact F at every τ
+ * (double well: F(x₁) = x₁⁴ − 6x₁² + x₁ + const).
  */
 export function referenceProfile(
   points: readonly { rc: number; energy: number }[],
-  temperature: number,
   range?: [number, number],
 ): { x: number[]; y: number[] } {
   const inside = points.filter(
@@ -173,5 +173,5 @@ export function referenceProfile(
   );
   if (inside.length === 0) return { x: [], y: [] };
   const min = Math.min(...inside.map((p) => p.energy));
-  return { x: inside.map((p) => p.rc), y: inside.map((p) => (p.energy - min) / temperature) };
+  return { x: inside.map((p) => p.rc), y: inside.map((p) => p.energy - min) };
 }

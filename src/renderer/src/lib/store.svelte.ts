@@ -20,6 +20,8 @@ import type {
   SampleSetData,
   SampleSetSummary,
   SystemInfo,
+  UmbrellaAnalysis,
+  UmbrellaRequest,
 } from './types.js';
 
 export const VIEWS = [
@@ -111,6 +113,8 @@ export class Workbench {
   sampleSets: SampleSetSummary[] = $state.raw([]);
   sampleSet: SampleSetData | null = $state.raw(null);
   freeEnergy: FreeEnergyResult | null = $state.raw(null);
+  /** Umbrella sampling + WHAM reference for the shown sample set (same system and τ). */
+  umbrella: UmbrellaAnalysis | null = $state.raw(null);
 
   system = $derived(this.systems.find((s) => s.id === this.systemId) ?? null);
   systemParams = $derived(this.params[this.systemId] ?? {});
@@ -433,6 +437,18 @@ export class Workbench {
     return done.resultId;
   }
 
+  /** Run umbrella sampling + WHAM as a job and show its profile beside the generator's. */
+  async runUmbrella(req: UmbrellaRequest): Promise<UmbrellaAnalysis | null> {
+    const ref = await this.call('analysis.umbrella', req);
+    if (!ref) return null;
+    this.trackJob(ref.jobId, 'umbrella', `umbrella sampling at τ = ${req.temperature}`);
+    const done = await this.waitJob(ref.jobId);
+    if (done.status !== 'completed' || !done.resultId) return null;
+    const u = await this.call('analysis.umbrellaGet', { analysisId: done.resultId });
+    this.umbrella = u ?? null;
+    return this.umbrella;
+  }
+
   /** Recompute the free-energy profile of a sample set (other bins). */
   async analyse(sampleSetId: string, bins = 60): Promise<void> {
     const fe = await this.call('analysis.freeEnergy', { sampleSetId, bins, bootstrap: 100 });
@@ -445,6 +461,13 @@ export class Workbench {
       this.call('analysis.freeEnergy', { sampleSetId, bins, bootstrap: 100 }),
     ]);
     this.sampleSet = set ?? null;
+    const systemId = this.runs.find((r) => r.id === set?.runId)?.systemId;
+    if (
+      this.umbrella &&
+      (this.umbrella.temperature !== set?.temperature || this.umbrella.systemId !== systemId)
+    ) {
+      this.umbrella = null;
+    }
     this.freeEnergy = fe ?? null;
     void this.refreshProject();
   }

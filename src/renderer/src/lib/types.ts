@@ -1,6 +1,7 @@
 /** Output types of the contract under short names for the UI. */
 import type { z } from 'zod';
 import type {
+  MethodInput,
   MethodOutput,
   EventPayload,
   ExportFormat as ExportFormatSchema,
@@ -22,3 +23,5 @@ export type JobProgress = EventPayload<'job.progress'>;
 export type JobFinished = EventPayload<'job.finished'>;
 export type RcHistogram = MethodOutput<'datasets.rcHistogram'>;
 export type EnergyProfilePoint = MethodOutput<'systems.energyProfile'>[number];
+export type UmbrellaAnalysis = MethodOutput<'analysis.umbrellaGet'>;
+export type UmbrellaRequest = MethodInput<'analysis.umbrella'>;
