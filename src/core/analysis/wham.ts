@@ -92,7 +92,8 @@ function solve(
     return row;
   });
   const N = binned.totals;
-  const f = fStart ? Float64Array.from(fStart, (v) => v - fStart[0]) : new Float64Array(m);
+  const start = fStart ?? chainedStart(binned, base, centers, used);
+  const f = Float64Array.from(start, (v) => v - start[0]);
   const logD = new Float64Array(K);
   const tmp = new Float64Array(m);
   const objective = (ff: Float64Array): number => {
@@ -148,6 +149,55 @@ function solve(
     logP[k] = Math.log(nk[j]) - logD[j];
   });
   return { logP, f };
+}
+
+/**
+ * Starting window free energies for Newton: each window's unbiased log histogram
+ * (ln n_ik + βb_ik, up to a constant) is aligned onto the windows before it in rc order, and
+ * f_i = −ln Σ_k p_k e^{−βb_ik}. From f = 0 Newton can fail outright on stiff, well-separated
+ * windows (barriers of tens of kT): the Hessian there is nearly singular.
+ */
+function chainedStart(
+  binned: Binned,
+  base: Float64Array[],
+  centers: readonly number[],
+  used: number[],
+): Float64Array {
+  const m = centers.length;
+  const K = used.length;
+  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => centers[a] - centers[b]);
+  // base_ij = ln N_i − βb_ij, so ln n_ij − base_ij + ln N_i = ln n_ij + βb_ij.
+  const accSum = new Float64Array(K);
+  const accW = new Float64Array(K);
+  for (const i of order) {
+    const logN = Math.log(binned.totals[i]);
+    let off = 0;
+    let w = 0;
+    for (let j = 0; j < K; j++) {
+      const n = binned.counts[i][used[j]];
+      if (n > 0 && accW[j] > 0) {
+        off += n * (accSum[j] / accW[j] - (Math.log(n) - base[i][j] + logN));
+        w += n;
+      }
+    }
+    off = w > 0 ? off / w : 0;
+    for (let j = 0; j < K; j++) {
+      const n = binned.counts[i][used[j]];
+      if (n > 0) {
+        accSum[j] += n * (Math.log(n) - base[i][j] + logN + off);
+        accW[j] += n;
+      }
+    }
+  }
+  const logP = Float64Array.from(accSum, (v, j) => (accW[j] > 0 ? v / accW[j] : -Infinity));
+  const f = new Float64Array(m);
+  const tmp = new Float64Array(K);
+  for (let i = 0; i < m; i++) {
+    const logN = Math.log(binned.totals[i]);
+    for (let j = 0; j < K; j++) tmp[j] = logP[j] + base[i][j] - logN;
+    f[i] = -logSumExp(tmp);
+  }
+  return f;
 }
 
 /**

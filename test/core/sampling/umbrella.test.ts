@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { referenceProfile } from '../../../src/core/analysis/quadrature.js';
-import { wham } from '../../../src/core/analysis/wham.js';
+import { wham, whamFull } from '../../../src/core/analysis/wham.js';
+import { deltaFFromLogP } from '../../../src/core/analysis/umbrellaFreeEnergy.js';
 import { Rng } from '../../../src/core/random.js';
 import {
   paperDimerUmbrella,
@@ -134,5 +135,54 @@ describe('umbrella sampling + WHAM', () => {
     });
     for (let i = 1; i < 5; i++) expect(means[i]).toBeGreaterThan(means[i - 1]);
     for (let i = 6; i < 10; i++) expect(means[i]).toBeLessThan(means[i - 1]);
+  });
+
+  it('WHAM converges on stiff windows across a 20 kT barrier at τ = 0.5 (the dimer bond, k = 500)', () => {
+    // Exact samples of each biased density exp(−(F(d) + k/2(d − c)²)/τ) by inverse CDF on a grid;
+    // from f = 0 Newton used to stall here and return a flat profile.
+    const F = (d: number): number => {
+      const d0 = 2 * (d - 1.5);
+      return 2 * d0 - 25 * d0 * d0 + 10 * d0 ** 4;
+    };
+    const tau = 0.5;
+    const k = 500;
+    const rng = new Rng(5);
+    const grid = Array.from({ length: 12001 }, (_, i) => 0.3 + (2.4 * i) / 12000);
+    const windows = umbrellaWindows(0.5, 2.5, 35).map((c) => {
+      const lw = grid.map((d) => -(F(d) + 0.5 * k * (d - c) ** 2) / tau);
+      const top = Math.max(...lw);
+      const cdf: number[] = [];
+      let s = 0;
+      for (const v of lw) cdf.push((s += Math.exp(v - top)));
+      const rc = new Float64Array(10000).map(() => {
+        const u = rng.uniform() * s;
+        let lo = 0;
+        let hi = cdf.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cdf[mid] < u) lo = mid + 1;
+          else hi = mid;
+        }
+        return grid[lo];
+      });
+      return { center: c, rc };
+    });
+    const range = [0.5, 2.5] as const;
+    const r = whamFull(windows, { forceConstant: k, temperature: tau, bins: 60, range, tolerance: 1e-8 });
+    const exact = Float64Array.from({ length: 60 }, (_, b) => {
+      let s = 0;
+      for (let j = 0; j < 200; j++) s += Math.exp(-F(0.5 + ((b + (j + 0.5) / 200) * 2) / 60) / tau);
+      return Math.log(s);
+    });
+    const states = [
+      { name: 'closed', max: 1.5 },
+      { name: 'open', min: 1.5 },
+    ] as const;
+    const ref = deltaFFromLogP(exact, range, states, tau);
+    expect(ref).toBeGreaterThan(4);
+    expect(Math.abs(deltaFFromLogP(r.logP, range, states, tau) - ref)).toBeLessThan(0.15);
+    // The barrier is there (a stalled solver gives a nearly flat profile).
+    const top = Math.max(...r.profile.filter((b) => b.rc > 1.2 && b.rc < 1.8).map((b) => b.F));
+    expect(top).toBeGreaterThan(15);
   });
 });
