@@ -147,14 +147,14 @@ describe('umbrella sampling + WHAM', () => {
     const tau = 0.5;
     const k = 500;
     const rng = new Rng(5);
-    const grid = Array.from({ length: 12001 }, (_, i) => 0.3 + (2.4 * i) / 12000);
+    const grid = Array.from({ length: 20001 }, (_, i) => 0.3 + (2.4 * i) / 20000);
     const windows = umbrellaWindows(0.5, 2.5, 35).map((c) => {
       const lw = grid.map((d) => -(F(d) + 0.5 * k * (d - c) ** 2) / tau);
       const top = Math.max(...lw);
       const cdf: number[] = [];
       let s = 0;
       for (const v of lw) cdf.push((s += Math.exp(v - top)));
-      const rc = new Float64Array(10000).map(() => {
+      const rc = new Float64Array(5000).map(() => {
         const u = rng.uniform() * s;
         let lo = 0;
         let hi = cdf.length - 1;
