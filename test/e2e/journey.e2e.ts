@@ -305,7 +305,7 @@ describe('browser journey', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('cancels a data job with Esc, and cancels and resumes training from its checkpoint', async () => {
+  it('cancels a data job with Esc, cancels and resumes training, fine-tunes from a run', async () => {
     onTestFailed(async () => void (await shot(page, 'failure-cancel-resume')));
     const blur = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.getByTestId('nav-system').click();
@@ -347,6 +347,18 @@ describe('browser journey', () => {
     await page.getByTestId('train-status').getByText('completed').waitFor({ timeout: 120_000 });
     await expect.poll(() => page.getByTestId('train-iteration').textContent()).toBe('430 / 430');
     await shot(page, '9-train-resumed');
+
+    // Fine-tune: a new run starting from the resumed run's weights is recorded with its parent.
+    const parentId = await page.getByTestId('run-select').inputValue();
+    await page.getByLabel('stage 1 iterations').fill('10');
+    await page.getByLabel('stage 1 iterations').press('Tab');
+    await page.getByTestId('spec-init-from').selectOption(parentId);
+    await page.getByTestId('start-run').click();
+    await expect.poll(() => page.getByTestId('run-select').locator('option').count()).toBe(runs + 2);
+    await page.getByTestId('train-status').getByText('completed').waitFor({ timeout: 120_000 });
+    await page.getByTestId('nav-project').click();
+    await page.getByTestId('history').getByText('fine-tuned from').first().waitFor();
+    await shot(page, '10-history-fine-tune');
     expect(pageErrors).toEqual([]);
   });
 });
