@@ -261,23 +261,31 @@ function key(rc: number): string {
   return rc.toFixed(9);
 }
 
-/** Largest |F_BG − F_ref| over the bins the generator kept (weight ≥ 0.01 samples), both min-shifted. */
+/** Low-lying bins: the reference F is at most this far above its minimum (the wells, kT₀). */
+const WELL_F = 5;
+
+/**
+ * |F_BG − F_ref| over the bins the generator kept (weight ≥ 0.01 samples), both min-shifted: the
+ * largest, the number of bins within 0.3 kT₀, and the largest over the low-lying bins.
+ */
 function profileDeviation(
   bg: ProfileBin[],
   ref: ProfileBin[],
-): { max: number; bins: number; maxShifted: number } {
+): { max: number; bins: number; within: number; maxWells: number; wellBins: number } {
   const r = new Map(ref.map((b) => [key(b.rc), b]));
   const pairs = bg.filter(
     (b) => Number.isFinite(b.F) && r.has(key(b.rc)) && Number.isFinite(r.get(key(b.rc))!.F),
   );
-  const d = pairs.map((b) => b.F - r.get(key(b.rc))!.F);
-  if (!d.length) return { max: NaN, bins: 0, maxShifted: NaN };
-  // Also with the best constant shift (the zero of a profile is arbitrary; min-shifting pins it on one noisy bin).
-  const mean = d.reduce((s, v) => s + v, 0) / d.length;
+  const d = pairs.map((b) => Math.abs(b.F - r.get(key(b.rc))!.F));
+  const wells = pairs
+    .filter((b) => r.get(key(b.rc))!.F <= WELL_F)
+    .map((b) => Math.abs(b.F - r.get(key(b.rc))!.F));
   return {
-    max: Math.max(...d.map(Math.abs)),
+    max: d.length ? Math.max(...d) : NaN,
     bins: d.length,
-    maxShifted: Math.max(...d.map((v) => Math.abs(v - mean))),
+    within: d.filter((v) => v <= 0.3).length,
+    maxWells: wells.length ? Math.max(...wells) : NaN,
+    wellBins: wells.length,
   };
 }
 
@@ -313,8 +321,8 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
       `wall time ${s.result.wallTimeSeconds.toFixed(0)} s, ${s.result.iterations} iterations, ${s.result.skippedSteps} skipped steps, ` +
       `${spec.sampling.n} samples per τ. Reference: ${refName}.`,
     '',
-    `| τ | ΔF BG (kT₀) | ΔF ${refName} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | same, best shift | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
-    '|---|---|---|---|---|---|---|---|---|---|',
+    `| τ | ΔF BG (kT₀) | ΔF ${refName} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | bins within 0.3 kT₀ | max where F_ref ≤ ${WELL_F} kT₀ (bins) | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const t of s.result.temperatures) {
     const ref = refs.find((r) => r.temperature === t.temperature)!;
@@ -328,7 +336,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
         : st.fractionSecondState.toFixed(3);
     lines.push(
       `| ${t.temperature} | ${f3(t.deltaF.value)} ± ${f3(t.deltaF.error)} | ${refDF} | ${t.deltaF.value - ref.deltaF.value >= 0 ? '+' : ''}${f3(t.deltaF.value - ref.deltaF.value)} | ` +
-        `${t.ess.toFixed(0)} | ${(100 * t.essFraction).toFixed(1)} | ${(100 * st.lowEnergyFraction).toFixed(1)} | ${f3(dev.max)} (${dev.bins}) | ${f3(dev.maxShifted)} | ${last} |`,
+        `${t.ess.toFixed(0)} | ${(100 * t.essFraction).toFixed(1)} | ${(100 * st.lowEnergyFraction).toFixed(1)} | ${f3(dev.max)} (${dev.bins}) | ${dev.within}/${dev.bins} | ${f3(dev.maxWells)} (${dev.wellBins}) | ${last} |`,
     );
 
     // Profiles: BG and reference side by side (CSV), and each as a PLUMED fes grid.
