@@ -168,7 +168,7 @@ describe('browser journey', () => {
     await page.getByTestId('compare-samples').selectOption({ label: 'τ = 1.5, n = 2000' });
     const legend = page.getByTestId('free-energy').locator('.u-legend');
     await expect.poll(() => legend.textContent(), { timeout: 30_000 }).toContain('τ = 1.5');
-    expect(await legend.textContent()).toContain('u(rc) reference');
+    expect(await legend.textContent()).toContain('exact F (quadrature)');
     await shot(page, '5-sample-compare');
 
     // The generator's ΔF and an umbrella-sampling reference run from the UI against the exact value

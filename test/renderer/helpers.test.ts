@@ -13,6 +13,7 @@ import {
 } from '../../src/renderer/src/lib/samples.js';
 import { summarizeDetail, timeline } from '../../src/renderer/src/lib/history.js';
 import { tickLabels } from '../../src/renderer/src/lib/theme.js';
+import { curveMeaning } from '../../src/renderer/src/lib/reference.js';
 
 const doubleWell = {
   id: 'double-well',
@@ -211,5 +212,15 @@ describe('axis tick labels', () => {
   });
   it('labels only decades on log axes', () => {
     expect(tickLabels(plot(3), [0.1, 0.2, 0.5, 1, 2, 10], 1)).toEqual(['0.1', '', '', '1', '', '10']);
+  });
+});
+
+describe('reference curve meaning', () => {
+  it('is the exact F for the double well at every τ, for other 2D systems only at τ = 1, never for the dimer', () => {
+    expect(curveMeaning({ id: 'double-well', dim: 2 }).isExactF(2)).toBe(true);
+    expect(curveMeaning({ id: 'mueller-brown', dim: 2 }).isExactF(1)).toBe(true);
+    expect(curveMeaning({ id: 'mueller-brown', dim: 2 }).isExactF(0.5)).toBe(false);
+    expect(curveMeaning({ id: 'dimer', dim: 76 }).isExactF(1)).toBe(false);
+    expect(curveMeaning({ id: 'dimer', dim: 76 }).axisLabel).toBe('bond energy (kT₀)');
   });
 });
