@@ -293,6 +293,10 @@ describe('browser journey', () => {
       `dimer overlay: ${instances} spheres, ${calls} draw calls, ${await stats.getAttribute('data-triangles')} triangles`,
     );
     await page.getByTestId('color-by').selectOption('none');
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+    const pngBytes = readFileSync((await png.path())!);
+    expect(pngBytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(pngBytes.length).toBeGreaterThan(5000);
     const pixels = await screenshotStats(
       page,
       page.getByTestId('viewer-canvas'),
@@ -315,7 +319,7 @@ describe('browser journey', () => {
     await page.getByTestId('nav-data').click();
     const rows = page.locator('[data-testid="datasets"] tbody tr');
     const before = await rows.count();
-    await page.getByTestId('sim-frames').fill('20000');
+    await page.getByTestId('sim-frames').fill('50000'); // 10⁸ MC steps per start: long enough to cancel
     await page.getByTestId('sim-stride').fill('2000');
     await page.getByTestId('simulate').click();
     await page.getByTestId('job-simulate').waitFor();
