@@ -304,7 +304,13 @@ function fullGrid(p: ProfileBin[], bins: number, range: readonly [number, number
 }
 
 function f3(v: number | null | undefined): string {
+  if (v === Infinity) return '∞';
+  if (v === -Infinity) return '−∞';
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(3);
+}
+
+function signed(v: number): string {
+  return Number.isFinite(v) && v >= 0 ? `+${f3(v)}` : f3(v);
 }
 
 function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Reference[]): string {
@@ -335,7 +341,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
         ? `${st.samplesPerSwitch.toFixed(2)} / ${st.samplesPerSwitchReweighted.toFixed(2)}`
         : st.fractionSecondState.toFixed(3);
     lines.push(
-      `| ${t.temperature} | ${f3(t.deltaF.value)} ± ${f3(t.deltaF.error)} | ${refDF} | ${t.deltaF.value - ref.deltaF.value >= 0 ? '+' : ''}${f3(t.deltaF.value - ref.deltaF.value)} | ` +
+      `| ${t.temperature} | ${f3(t.deltaF.value)} ± ${f3(t.deltaF.error)} | ${refDF} | ${signed(t.deltaF.value - ref.deltaF.value)} | ` +
         `${t.ess.toFixed(0)} | ${(100 * t.essFraction).toFixed(1)} | ${(100 * st.lowEnergyFraction).toFixed(1)} | ${f3(dev.max)} (${dev.bins}) | ${dev.within}/${dev.bins} | ${f3(dev.maxWells)} (${dev.wellBins}) | ${last} |`,
     );
 
@@ -457,7 +463,10 @@ async function main(): Promise<void> {
 
   let summary: Summary;
   if (args.skipRun) {
-    summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary;
+    // Non-finite numbers were saved as strings; bring them back.
+    summary = JSON.parse(readFileSync(summaryPath, 'utf8'), (_, v: unknown) =>
+      v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v === 'NaN' ? NaN : v,
+    ) as Summary;
   } else {
     const dataEnergy = trainingEnergies(spec, system);
     const maxDataEnergy = Math.max(...dataEnergy);
@@ -497,10 +506,6 @@ async function main(): Promise<void> {
       `${JSON.stringify(summary, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}\n`,
     );
   }
-  // Infinity was saved as a string; bring numbers back.
-  summary = JSON.parse(JSON.stringify(summary), (_, v: unknown) =>
-    v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v === 'NaN' ? NaN : v,
-  ) as Summary;
   const refs = references(spec, system, dir);
   const block = writeOutputs(dir, system, summary, refs);
   console.log(block);
