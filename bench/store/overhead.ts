@@ -108,7 +108,7 @@ async function withStore(): Promise<number> {
     }),
     onSamples: (s) => persister.onEvent({ type: 'samples', samples: s }),
   });
-  persister.flush();
+  persister.commit({ analyses: false });
   const rows = store.runs.metrics(run.id);
   if (rows.length !== iterations)
     throw new Error(`stored ${rows.length} metrics rows, expected ${iterations}`);

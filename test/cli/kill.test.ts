@@ -85,6 +85,8 @@ async function round(dir: string, lane: number, rng: Rng, window: { ms: number }
     return null;
   }
   expect(run.status).toBe('interrupted');
+  // A run's results land with its completion, atomically: none from the killed attempt.
+  expect(store.samples.list(runId)).toHaveLength(0);
   const lastCheckpoint = store.runs.checkpoint(runId)?.iteration ?? 0;
   const metricsBefore = store.runs.metrics(runId).length;
   // Metrics are flushed with every checkpoint: at most one interval of rows lies beyond it.

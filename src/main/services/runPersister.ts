@@ -1,8 +1,11 @@
 /**
  * Persists what a training (or sampling) job reports: metrics in batches (one transaction per
- * flush, at most every FLUSH_MS), each checkpoint in one transaction after the metrics before it,
- * sample sets with their ESS, and the final result with one analysis per temperature.
+ * flush, at most every FLUSH_MS), each checkpoint in one transaction after the metrics before it.
+ * The job's outcome — sample sets with their ESS, one analysis per temperature, the final status —
+ * lands in one transaction when the job completes, so a run killed while sampling leaves no
+ * half-finished results behind to be duplicated by its resume.
  */
+import type { SampleSet } from '../../core/run/types.js';
 import { ess } from '../../core/analysis/ess.js';
 import type { MetricsRow, RunResult } from '../../shared/runspec.js';
 import type { Store } from '../store/store.js';
@@ -14,6 +17,7 @@ const FLUSH_MS = 250;
 export class RunPersister {
   private pending: MetricsRow[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private samples: SampleSet[] = [];
   readonly sampleSets: { id: string; temperature: number }[] = [];
   result: RunResult | null = null;
 
@@ -41,11 +45,9 @@ export class RunPersister {
         this.flush();
         this.store.runs.saveCheckpoint(this.runId, e.checkpoint.iteration, e.checkpoint.bytes);
         break;
-      case 'samples': {
-        const rec = this.store.samples.insert(this.runId, e.samples, ess(e.samples.logWeights));
-        this.sampleSets.push({ id: rec.id, temperature: rec.temperature });
+      case 'samples':
+        this.samples.push(e.samples);
         break;
-      }
       case 'result':
         this.result = e.result;
         break;
@@ -64,26 +66,38 @@ export class RunPersister {
     this.sink.emit('run.metrics', { runId: this.runId, rows });
   }
 
-  /** The run's own analyses (one per sampled temperature), linked to the matching sample set. */
-  saveResultAnalyses(): void {
+  /** Store the samples, the run's own analyses (with `analyses`) and then `finish`, atomically. */
+  commit(opts: { analyses: boolean; finish?: () => void }): void {
+    this.flush();
+    this.store.db.transaction(() => {
+      for (const s of this.samples) {
+        const rec = this.store.samples.insert(this.runId, s, ess(s.logWeights));
+        this.sampleSets.push({ id: rec.id, temperature: rec.temperature });
+      }
+      this.samples = [];
+      if (opts.analyses) this.saveResultAnalyses();
+      opts.finish?.();
+    })();
+  }
+
+  /** One analysis per sampled temperature, linked to the matching sample set. */
+  private saveResultAnalyses(): void {
     if (!this.result) return;
     const result = this.result;
-    this.store.db.transaction(() => {
-      for (const t of result.temperatures) {
-        const set = this.sampleSets.find((s) => s.temperature === t.temperature);
-        this.store.analyses.insert({
-          kind: 'free-energy',
-          runId: this.runId,
-          sampleSetId: set?.id ?? null,
-          temperature: t.temperature,
-          params: {
-            bins: result.spec.analysis.bins,
-            range: result.spec.analysis.range ?? null,
-            bootstrap: result.spec.analysis.bootstrap,
-          },
-          result: { profile: t.profile, deltaF: t.deltaF, ess: t.ess, n: t.n },
-        });
-      }
-    })();
+    for (const t of result.temperatures) {
+      const set = this.sampleSets.find((s) => s.temperature === t.temperature);
+      this.store.analyses.insert({
+        kind: 'free-energy',
+        runId: this.runId,
+        sampleSetId: set?.id ?? null,
+        temperature: t.temperature,
+        params: {
+          bins: result.spec.analysis.bins,
+          range: result.spec.analysis.range ?? null,
+          bootstrap: result.spec.analysis.bootstrap,
+        },
+        result: { profile: t.profile, deltaF: t.deltaF, ess: t.ess, n: t.n },
+      });
+    }
   }
 }

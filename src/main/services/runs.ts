@@ -90,12 +90,14 @@ function startTraining(
     {
       onEvent: (e) => persister.onEvent(e),
       onDone: (o: JobOutcome) => {
-        persister.flush();
         const wallSeconds = (Date.now() - started) / 1000;
         if (o.status === 'completed') {
-          persister.saveResultAnalyses();
-          store.runs.finish(run.id, 'completed', { result: persister.result, wallSeconds });
+          persister.commit({
+            analyses: true,
+            finish: () => store.runs.finish(run.id, 'completed', { result: persister.result, wallSeconds }),
+          });
         } else {
+          persister.flush();
           store.runs.finish(run.id, o.status, { error: o.error, wallSeconds });
         }
         return { resultId: run.id };

@@ -27,6 +27,7 @@ export function createSamples(ctx: ServiceContext, runId: string, temperature: n
     {
       onEvent: (e) => persister.onEvent(e),
       onDone: (o: JobOutcome) => {
+        if (o.status === 'completed') persister.commit({ analyses: false });
         const set = persister.sampleSets[0];
         if (o.status === 'completed' && !set)
           return { resultId: null, status: 'failed', error: 'sampling produced no samples' };
