@@ -2,7 +2,11 @@
  * Body of an umbrella-sampling job (worker thread or inline): the windows, WHAM and ΔF of
  * core's umbrellaFreeEnergy, reported as one 'umbrella' event; the main side stores it.
  */
-import { umbrellaFreeEnergy, type UmbrellaFreeEnergy, type UmbrellaSettings } from '../../core/analysis/umbrellaFreeEnergy.js';
+import {
+  umbrellaFreeEnergy,
+  type UmbrellaFreeEnergy,
+  type UmbrellaSettings,
+} from '../../core/analysis/umbrellaFreeEnergy.js';
 import { Rng } from '../../core/random.js';
 import { createSystem } from '../../core/systems/catalog.js';
 import type { Emit } from './protocol.js';
