@@ -167,6 +167,42 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
 
+/** runs.latentMap: a grid in one space drawn through the trained flow into the other (2D systems only). */
+const Point2 = z.tuple([z.number(), z.number()]);
+export const LatentMapRequest = z.object({
+  runId: Id,
+  /** Grid lines per axis. */
+  lines: z.number().int().min(2).max(201).default(21),
+  pointsPerLine: z.number().int().min(2).max(1001).default(101),
+  /** Half-width of the latent grid in latent units (σ of the prior). */
+  extent: z.number().positive().default(3),
+  /** forward: latent grid → F_zx → configuration space; inverse: configuration grid → F_xz → latent. */
+  direction: z.enum(['forward', 'inverse']).default('forward'),
+  /** Configuration-space box of the inverse grid; default: the box the forward map of the latent grid covers. */
+  range: z.tuple([Point2, Point2]).optional(),
+  /** Also map this sample set's configurations (overlay). */
+  sampleSetId: Id.optional(),
+  /** At most this many training-data and sample points in the overlay. */
+  maxPoints: z.number().int().nonnegative().default(2000),
+});
+export const LatentMap = z.object({
+  direction: z.enum(['forward', 'inverse']),
+  /** Space the polylines and overlays are drawn in. */
+  space: z.enum(['configuration', 'latent']),
+  /** Axis labels with units of that space. */
+  axes: z.tuple([z.string(), z.string()]),
+  /** Grid lines in the source space: `axis` is the coordinate held constant at `value`. */
+  lines: z.array(
+    z.object({ axis: z.union([z.literal(0), z.literal(1)]), value: z.number(), points: z.array(Point2) }),
+  ),
+  /** Source-space box of the grid: [[min1, max1], [min2, max2]]. */
+  gridRange: z.tuple([Point2, Point2]),
+  /** Training data mapped into `space` (none when the run has no data). */
+  data: z.array(Point2),
+  /** The requested sample set mapped into `space`. */
+  samples: z.array(Point2),
+});
+
 export const methods = {
   'app.info': method(
     z.object({}),
@@ -231,6 +267,7 @@ export const methods = {
       }),
     ),
   ),
+  'runs.latentMap': method(LatentMapRequest, LatentMap),
   'samples.create': method(
     z.object({ runId: Id, temperature: z.number().positive(), n: z.number().int().positive() }),
     JobRef,

@@ -9,6 +9,7 @@ import type { ServiceContext } from './context.js';
 import { datasetServices } from './datasets.js';
 import { exportServices } from './exports.js';
 import { JobRegistry } from './jobs.js';
+import { latentMapServices } from './latentMap.js';
 import { projectServices } from './project.js';
 import { RecentProjects } from './recent.js';
 import { runServices } from './runs.js';
@@ -57,6 +58,7 @@ export function createBackend(options: BackendOptions): WorkbenchBackend {
     ...analysisServices(ctx),
     ...umbrellaServices(ctx),
     ...exportServices(ctx),
+    ...latentMapServices(ctx),
   };
   return {
     services,
