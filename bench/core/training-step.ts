@@ -22,11 +22,16 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const system = createSystem({ id: 'dimer', preset: 'fig3' });
   const rng = new Rng(1);
-  const flow = createFlow({ blocks: Array(8).fill('R'), hidden: [200, 200, 200], activation: 'tanh' }, 76, rng);
+  const flow = createFlow(
+    { blocks: Array(8).fill('R'), hidden: [200, 200, 200], activation: 'tanh' },
+    76,
+    rng,
+  );
   // Jittered initial configurations stand in for MD data: step time does not depend on them.
   const starts = system.initialConfigurations();
   const data = new Float32Array(2000 * 76);
-  for (let i = 0; i < 2000; i++) for (let k = 0; k < 76; k++) data[i * 76 + k] = starts[i % 2][k] + 0.02 * rng.normal();
+  for (let i = 0; i < 2000; i++)
+    for (let k = 0; k < 76; k++) data[i * 76 + k] = starts[i % 2][k] + 0.02 * rng.normal();
   const training = TrainingSpec.parse({
     batchSize: 1000,
     learningRate: 1e-4,
