@@ -147,9 +147,10 @@ class DimerEnergy:
 
 
 def lin_log_cut(u, high, cap):
+    """As src/core linLogCut (and the paper's linlogcut): cap at max_energy first, then log above high."""
+    x = torch.clamp(u, max=cap)
     # The clamp keeps log1p's argument finite on the branch torch.where discards (no NaN grads).
-    v = torch.where(u > high, high + torch.log1p(torch.clamp(u - high, min=0)), u)
-    return torch.clamp(v, max=cap)
+    return torch.where(x < high, x, high + torch.log1p(torch.clamp(x - high, min=0)))
 
 
 class Reference:
