@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type WorkbenchBackend } from '../../src/main/services/backend.js';
 import { loadRunFlow, mapPoints } from '../../src/main/services/latentMap.js';
 import type { ServiceTable } from '../../src/main/services/types.js';
+import type { z } from 'zod';
+import { LatentMapRequest } from '../../src/shared/contract.js';
 import { RunSpec } from '../../src/shared/runspec.js';
 import { contractChecked, RecordingSink, smallSpec, tempDir } from './helpers.js';
 
@@ -17,6 +19,9 @@ let backend: WorkbenchBackend;
 let s: ServiceTable;
 let runId: string;
 let sampleSetId: string;
+
+/** Callers may omit defaulted fields, as a transport's callers may. */
+const map = (req: z.input<typeof LatentMapRequest>) => s['runs.latentMap'](LatentMapRequest.parse(req));
 
 async function finished(jobId: string): Promise<string | null> {
   const f = await sink.finished(jobId);
@@ -75,7 +80,7 @@ async function roundTripError(
 
 describe('runs.latentMap', () => {
   it('forward: latent grid lines through F_zx; F_xz brings them back to the grid within 1e-3', async () => {
-    const m = await s['runs.latentMap']({
+    const m = await map({
       runId,
       lines: 21,
       pointsPerLine: 101,
@@ -115,7 +120,7 @@ describe('runs.latentMap', () => {
       [-2.5, 2.5],
       [-2, 2],
     ];
-    const m = await s['runs.latentMap']({
+    const m = await map({
       runId,
       lines: 5,
       pointsPerLine: 11,
@@ -141,7 +146,7 @@ describe('runs.latentMap', () => {
     expect(r2).toBeGreaterThan(1);
     expect(r2).toBeLessThan(3);
     // Default inverse box: the forward image of the latent square.
-    const auto = await s['runs.latentMap']({ runId, lines: 3, pointsPerLine: 5, direction: 'inverse' });
+    const auto = await map({ runId, lines: 3, pointsPerLine: 5, direction: 'inverse' });
     expect(auto.gridRange[0][0]).toBeLessThan(-1);
     expect(auto.gridRange[0][1]).toBeGreaterThan(1);
   });
@@ -156,7 +161,7 @@ describe('runs.latentMap', () => {
     );
     const started = await s['runs.start']({ spec: dimer });
     try {
-      await expect(s['runs.latentMap']({ runId: started.runId })).rejects.toMatchObject({
+      await expect(map({ runId: started.runId })).rejects.toMatchObject({
         code: 'invalid_request',
         message: /2D systems only.*dimer/,
       });
@@ -164,7 +169,7 @@ describe('runs.latentMap', () => {
       await s['runs.cancel']({ runId: started.runId });
       await sink.finished(started.jobId);
     }
-    await expect(s['runs.latentMap']({ runId: 'run-nope' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(map({ runId: 'run-nope' })).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('leaves worker jobs working after the main thread initialised its own backend', async () => {

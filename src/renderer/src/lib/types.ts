@@ -25,3 +25,4 @@ export type RcHistogram = MethodOutput<'datasets.rcHistogram'>;
 export type EnergyProfilePoint = MethodOutput<'systems.energyProfile'>[number];
 export type UmbrellaAnalysis = MethodOutput<'analysis.umbrellaGet'>;
 export type UmbrellaRequest = MethodInput<'analysis.umbrella'>;
+export type LatentMapData = MethodOutput<'runs.latentMap'>;
