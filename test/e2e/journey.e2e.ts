@@ -158,6 +158,18 @@ describe('browser journey', () => {
     expect(pixels.colours).toBeGreaterThan(10);
     await shot(page, '5-sample');
 
+    // The learned map (2D): the latent grid warped into configuration space with data and samples
+    // on top, then the configuration grid pulled back into latent space.
+    const map = page.getByTestId('latent-map');
+    await waitForNumber(page, '[data-testid="latent-map"]', 'data-points', 0, 30_000);
+    expect(await map.getAttribute('data-lines')).toBe('42');
+    await map.scrollIntoViewIfNeeded();
+    await shot(page, '5-sample-map-forward');
+    await page.getByTestId('map-inverse').click();
+    await expect.poll(() => map.getAttribute('aria-label')).toContain('latent space');
+    expect(Number(await map.getAttribute('data-points'))).toBeGreaterThan(0);
+    await shot(page, '5-sample-map-inverse');
+
     // A second temperature, compared on the same axes with the exact double-well reference.
     await page.getByTestId('sample-tau').fill('1');
     await page.getByTestId('sample-go').click();
