@@ -153,7 +153,8 @@ function sampleStats(
     temperature: s.temperature,
     lowEnergyFraction: low / s.n,
     samplesPerSwitch: switches > 0 ? (s.n - 1) / switches : Infinity,
-    samplesPerSwitchReweighted: 1 / (2 * p1 * (1 - p1)),
+    // p₁(1 − p₁) rounds to 0 (or below) when one weight dominates: no switch expected.
+    samplesPerSwitchReweighted: p1 * (1 - p1) > 1e-9 ? 1 / (2 * p1 * (1 - p1)) : Infinity,
     fractionSecondState: second / s.n,
     energyHistogram: Array.from(h.counts, (c) => c / s.n),
   };
@@ -338,7 +339,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
       ref.deltaF.error > 0 ? `${f3(ref.deltaF.value)} ± ${f3(ref.deltaF.error)}` : f3(ref.deltaF.value);
     const last =
       system.id === 'dimer'
-        ? `${st.samplesPerSwitch.toFixed(2)} / ${st.samplesPerSwitchReweighted.toFixed(2)}`
+        ? `${f3(st.samplesPerSwitch)} / ${st.samplesPerSwitchReweighted > 0 && st.samplesPerSwitchReweighted < 1e9 ? f3(st.samplesPerSwitchReweighted) : '∞'}`
         : st.fractionSecondState.toFixed(3);
     lines.push(
       `| ${t.temperature} | ${f3(t.deltaF.value)} ± ${f3(t.deltaF.error)} | ${refDF} | ${signed(t.deltaF.value - ref.deltaF.value)} | ` +
