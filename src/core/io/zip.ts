@@ -59,7 +59,10 @@ export async function zipEntryData(bytes: Uint8Array, entry: ZipEntry): Promise<
   const data = bytes.subarray(start, end);
   if (entry.method === 0) return data;
   if (entry.method !== 8) throw new ZipError(`${entry.name} uses compression method ${entry.method}`);
-  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  // Our buffers are never shared memory; the cast satisfies the DOM typing of BlobPart.
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream('deflate-raw'));
   const out = new Uint8Array(entry.size);
   let n = 0;
   const reader = stream.getReader();
