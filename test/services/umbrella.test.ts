@@ -103,12 +103,15 @@ describe('analysis.umbrella', () => {
     expect(rc.deltaF).toEqual(ra.deltaF);
 
     const before = b.context.store!.analyses.list().length;
-    const { jobId } = await b.services['analysis.umbrella']({ ...fast, steps: 2_000_000 });
+    const { jobId } = await b.services['analysis.umbrella']({ ...fast, windows: 400, steps: 20_000 });
     // Cancel once the worker is sampling (the abort is checked between Metropolis sweeps).
     while (!sink.of('job.progress').some((p) => p.jobId === jobId))
       await new Promise((r) => setTimeout(r, 20));
+    const t0 = Date.now();
     await b.services['jobs.cancel']({ jobId });
     expect((await sink.finished(jobId)).status).toBe('cancelled');
+    // The job hears the cancel between windows: well before the 5 s grace that terminates a worker.
+    expect(Date.now() - t0).toBeLessThan(4000);
     expect(b.context.store!.analyses.list().length).toBe(before);
   }, 30_000);
 

@@ -6,7 +6,14 @@
  */
 import type { ProfileBin } from '../../shared/runspec.js';
 import type { Rng } from '../random.js';
-import { umbrellaSampling, umbrellaWindows, type UmbrellaWindow } from '../sampling/umbrella.js';
+import {
+  umbrellaSampling,
+  umbrellaSamplingAsync,
+  umbrellaWindows,
+  type UmbrellaOptions,
+  type UmbrellaResult,
+  type UmbrellaWindow,
+} from '../sampling/umbrella.js';
 import type { EnergySystem, StateDefinition } from '../systems/types.js';
 import { logSumExp } from './ess.js';
 import { inState } from './freeEnergy.js';
@@ -90,35 +97,65 @@ function mean(a: ArrayLike<number>): number {
   return a.length ? s / a.length : NaN;
 }
 
+type Hooks = { onProgress?(fraction: number, message: string): void; signal?: AbortSignal };
+
+function samplingOptions(system: EnergySystem, settings: UmbrellaSettings): UmbrellaOptions {
+  const range = settings.range ?? system.reactionCoordinate.range;
+  return {
+    windows: umbrellaWindows(range[0], range[1], settings.windows),
+    forceConstant: settings.forceConstant,
+    steps: settings.steps,
+    stepSize: settings.stepSize ?? umbrellaStepSize(system),
+    temperature: settings.temperature,
+    stride: settings.stride,
+    passes: settings.passes,
+    burnIn: settings.burnIn,
+    chainsPerWindow: settings.chainsPerWindow,
+  };
+}
+
+function samplingHooks(hooks: Hooks): { onProgress(f: number): void; signal?: AbortSignal } {
+  return { signal: hooks.signal, onProgress: (f) => hooks.onProgress?.(0.95 * f, 'Umbrella sampling') };
+}
+
 export function umbrellaFreeEnergy(
   system: EnergySystem,
   settings: UmbrellaSettings,
   rng: Rng,
-  hooks: { onProgress?(fraction: number, message: string): void; signal?: AbortSignal } = {},
+  hooks: Hooks = {},
 ): UmbrellaFreeEnergy {
   const started = performance.now();
+  const us = umbrellaSampling(system, samplingOptions(system, settings), rng, samplingHooks(hooks));
+  return analyse(system, settings, us, rng, started, hooks);
+}
+
+/** The same, yielding between windows (for workers that must hear a cancel). */
+export async function umbrellaFreeEnergyAsync(
+  system: EnergySystem,
+  settings: UmbrellaSettings,
+  rng: Rng,
+  hooks: Hooks = {},
+): Promise<UmbrellaFreeEnergy> {
+  const started = performance.now();
+  const us = await umbrellaSamplingAsync(
+    system,
+    samplingOptions(system, settings),
+    rng,
+    samplingHooks(hooks),
+  );
+  return analyse(system, settings, us, rng, started, hooks);
+}
+
+function analyse(
+  system: EnergySystem,
+  settings: UmbrellaSettings,
+  us: UmbrellaResult,
+  rng: Rng,
+  started: number,
+  hooks: Hooks,
+): UmbrellaFreeEnergy {
   const range = settings.range ?? system.reactionCoordinate.range;
   const { temperature, forceConstant } = settings;
-  const centers = umbrellaWindows(range[0], range[1], settings.windows);
-  const us = umbrellaSampling(
-    system,
-    {
-      windows: centers,
-      forceConstant,
-      steps: settings.steps,
-      stepSize: settings.stepSize ?? umbrellaStepSize(system),
-      temperature,
-      stride: settings.stride,
-      passes: settings.passes,
-      burnIn: settings.burnIn,
-      chainsPerWindow: settings.chainsPerWindow,
-    },
-    rng,
-    {
-      signal: hooks.signal,
-      onProgress: (f) => hooks.onProgress?.(0.95 * f, 'Umbrella sampling'),
-    },
-  );
   hooks.signal?.throwIfAborted();
   hooks.onProgress?.(0.95, 'WHAM');
   const whamOpts = { forceConstant, temperature, bins: settings.bins, range, tolerance: 1e-8 };

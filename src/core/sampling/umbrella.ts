@@ -6,6 +6,7 @@
 import type { Rng } from '../random.js';
 import type { EnergySystem } from '../systems/types.js';
 import { metropolisRun } from './metropolis.js';
+import { throwIfAborted } from '../cancel.js';
 
 export interface UmbrellaOptions {
   /** Window centres on the reaction coordinate, in visiting order. */
@@ -77,12 +78,13 @@ export function harmonicBias(
   };
 }
 
-export function umbrellaSampling(
+/** One window per step: the sync and async drivers below share it. */
+function* umbrellaSteps(
   system: EnergySystem,
   opts: UmbrellaOptions,
   rng: Rng,
-  hooks: { onProgress?(fraction: number): void; signal?: AbortSignal } = {},
-): UmbrellaResult {
+  hooks: { onProgress?(fraction: number): void; signal?: AbortSignal },
+): Generator<void, UmbrellaResult> {
   const chains = opts.chainsPerWindow ?? 1;
   const framesPerChain = Math.floor(opts.steps / opts.stride);
   if (framesPerChain < 1) throw new Error('steps must be at least stride');
@@ -96,8 +98,9 @@ export function umbrellaSampling(
   }
   let current: Float64Array = opts.start ?? system.initialConfigurations()[0];
   const windows: UmbrellaWindow[] = [];
-  visits.forEach((visit, v) => {
-    hooks.signal?.throwIfAborted();
+  for (let v = 0; v < visits.length; v++) {
+    const visit = visits[v];
+    throwIfAborted(hooks.signal);
     const run = metropolisRun(
       system,
       {
@@ -124,7 +127,39 @@ export function umbrellaSampling(
       acceptance: run.acceptance,
     });
     current = run.last[0];
-  });
+    yield;
+  }
   hooks.onProgress?.(1);
   return { windows };
+}
+
+export function umbrellaSampling(
+  system: EnergySystem,
+  opts: UmbrellaOptions,
+  rng: Rng,
+  hooks: { onProgress?(fraction: number): void; signal?: AbortSignal } = {},
+): UmbrellaResult {
+  const steps = umbrellaSteps(system, opts, rng, hooks);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same, yielding to the event loop after every window so a worker can receive its cancel
+ * message (a synchronous loop would only stop when the worker is terminated).
+ */
+export async function umbrellaSamplingAsync(
+  system: EnergySystem,
+  opts: UmbrellaOptions,
+  rng: Rng,
+  hooks: { onProgress?(fraction: number): void; signal?: AbortSignal } = {},
+): Promise<UmbrellaResult> {
+  const steps = umbrellaSteps(system, opts, rng, hooks);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

@@ -187,7 +187,7 @@ export async function runJob(
         await importFile(req, emit, signal);
         break;
       case 'umbrella':
-        (await import('./umbrellaJob.js')).runUmbrellaJob(req, emit, signal);
+        await (await import('./umbrellaJob.js')).runUmbrellaJob(req, emit, signal);
         break;
     }
   } catch (e) {

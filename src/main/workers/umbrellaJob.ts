@@ -1,9 +1,9 @@
 /**
  * Body of an umbrella-sampling job (worker thread or inline): the windows, WHAM and ΔF of
- * core's umbrellaFreeEnergy, reported as one 'umbrella' event; the main side stores it.
+ * core's umbrellaFreeEnergyAsync (yielding between windows), reported as one 'umbrella' event; the main side stores it.
  */
 import {
-  umbrellaFreeEnergy,
+  umbrellaFreeEnergyAsync,
   type UmbrellaFreeEnergy,
   type UmbrellaSettings,
 } from '../../core/analysis/umbrellaFreeEnergy.js';
@@ -20,9 +20,13 @@ export interface UmbrellaJobRequest {
 
 export type UmbrellaJobResult = UmbrellaFreeEnergy;
 
-export function runUmbrellaJob(req: UmbrellaJobRequest, emit: Emit, signal: AbortSignal): void {
+export async function runUmbrellaJob(
+  req: UmbrellaJobRequest,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<void> {
   const system = createSystem(req.system);
-  const result = umbrellaFreeEnergy(system, req.settings, new Rng(req.seed), {
+  const result = await umbrellaFreeEnergyAsync(system, req.settings, new Rng(req.seed), {
     signal,
     onProgress: (fraction, message) => emit({ type: 'progress', fraction, message }),
   });
