@@ -1,13 +1,17 @@
-/** Thrown when a run's AbortSignal fires; callers match on name === 'CancellationError'. */
+/**
+ * Cancellation for all long work in core (runs, MC, umbrella sampling, imports): an AbortSignal is
+ * checked between steps and a CancellationError thrown. Cancellation is not a failure: callers and
+ * transports match on name === 'CancellationError'.
+ */
 export class CancellationError extends Error {
-  override name = 'CancellationError';
-  constructor(message = 'Run cancelled') {
+  override readonly name = 'CancellationError';
+  constructor(message = 'cancelled') {
     super(message);
   }
 }
 
-export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new CancellationError();
+export function throwIfAborted(signal: AbortSignal | undefined, message?: string): void {
+  if (signal?.aborted) throw new CancellationError(message);
 }
 
 /** Let pending events (an abort, IPC) through between iterations. */

@@ -15,7 +15,7 @@ export { Adam, type AdamState } from './training/adam.js';
 export { Trainer, type TrainerState, type TrainerOptions, type StepMetrics } from './training/trainer.js';
 export { sampleGenerator, type GeneratorOptions } from './sampling/generator.js';
 export { executeRun, streamRng } from './run/execute.js';
-export { CancellationError } from './run/cancel.js';
+export { CancellationError, throwIfAborted } from './cancel.js';
 export {
   encodeCheckpoint,
   restoreCheckpoint,

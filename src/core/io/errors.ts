@@ -11,17 +11,7 @@ export class TrajectoryError extends Error {
   }
 }
 
-/** Thrown when an AbortSignal fires; callers match on `name === 'CancellationError'`. */
-export class CancellationError extends Error {
-  override readonly name = 'CancellationError';
-  constructor(message = 'import cancelled') {
-    super(message);
-  }
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancellationError();
-}
+export { CancellationError, throwIfAborted } from '../cancel.js';
 
 /** The user-visible warning for a truncated last frame, worded the same for every format. */
 export function truncatedWarning(

@@ -15,7 +15,7 @@ import { metropolis } from '../sampling/metropolis.js';
 import { createSystem } from '../systems/catalog.js';
 import type { EnergySystem } from '../systems/types.js';
 import { Trainer } from '../training/trainer.js';
-import { CancellationError, throwIfAborted, yieldToEventLoop } from './cancel.js';
+import { throwIfAborted, yieldToEventLoop } from '../cancel.js';
 import { encodeCheckpoint, loadWeights, restoreCheckpoint } from './checkpoint.js';
 import type { ExecuteRun, RunHooks } from './types.js';
 
@@ -47,33 +47,27 @@ function trainingData(spec: RunSpec, system: EnergySystem, hooks: RunHooks): Flo
   if (!needed) return null;
   const d = spec.data;
   const starts = d.starts ? d.starts.map((s) => Float64Array.from(s)) : system.initialConfigurations();
-  try {
-    return metropolis(
-      system,
-      {
-        starts,
-        samplesPerStart: d.samplesPerStart,
-        stride: d.stride,
-        stepSize: d.stepSize,
-        burnIn: d.burnIn,
-        temperature: d.temperature,
-      },
-      streamRng(spec.seed, STREAM.data),
-      {
-        signal: hooks.signal,
-        onProgress: (fraction) =>
-          hooks.onProgress?.({
-            phase: 'data',
-            fraction,
-            message: 'Metropolis Monte Carlo for training data',
-          }),
-      },
-    );
-  } catch (e) {
-    // metropolis uses AbortSignal.throwIfAborted (an AbortError); callers match one error name.
-    if (e instanceof Error && e.name === 'AbortError') throw new CancellationError();
-    throw e;
-  }
+  return metropolis(
+    system,
+    {
+      starts,
+      samplesPerStart: d.samplesPerStart,
+      stride: d.stride,
+      stepSize: d.stepSize,
+      burnIn: d.burnIn,
+      temperature: d.temperature,
+    },
+    streamRng(spec.seed, STREAM.data),
+    {
+      signal: hooks.signal,
+      onProgress: (fraction) =>
+        hooks.onProgress?.({
+          phase: 'data',
+          fraction,
+          message: 'Metropolis Monte Carlo for training data',
+        }),
+    },
+  );
 }
 
 /** Stage index and stage of a global iteration. */

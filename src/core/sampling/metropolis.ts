@@ -5,6 +5,7 @@
  */
 import type { Rng } from '../random.js';
 import type { EnergySystem } from '../systems/types.js';
+import { throwIfAborted } from '../cancel.js';
 
 export interface MetropolisOptions {
   starts: Float64Array[];
@@ -78,7 +79,7 @@ export function metropolisRun(
   let accepted = 0;
   const progressEvery = Math.max(1, Math.floor(steps / 100));
 
-  hooks.signal?.throwIfAborted();
+  throwIfAborted(hooks.signal);
   for (let step = 1; step <= steps; step++) {
     for (let j = 0; j < proposal.length; j++) proposal[j] = x[j] + sigma * rng.normal();
     const ep = total(proposal);
@@ -104,7 +105,7 @@ export function metropolisRun(
       }
     }
     if (step % progressEvery === 0) {
-      hooks.signal?.throwIfAborted();
+      throwIfAborted(hooks.signal);
       hooks.onProgress?.(step / steps);
     }
   }
