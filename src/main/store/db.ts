@@ -10,6 +10,12 @@ import { ProjectError } from './errors.js';
 import { now } from './ids.js';
 import { APPLICATION_ID, MIGRATIONS } from './schema.js';
 
+/**
+ * Under Electron, better-sqlite3 must be the copy built for Electron's ABI (scripts/electron-native.mjs,
+ * docs/packaging.md); under Node (tests, CLI) the default build in node_modules is used.
+ */
+const nativeBinding = process.versions.electron ? process.env.BGW_SQLITE_BINDING || undefined : undefined;
+
 export type Db = Database.Database;
 
 export interface OpenOptions {
@@ -57,7 +63,7 @@ function inspect(path: string, latest: number): { version: number } {
   checkHeader(path);
   let db: Db | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding });
     const appId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
     if (appId !== APPLICATION_ID) {
@@ -135,7 +141,7 @@ export function openProjectDb(path: string, options: OpenOptions = {}): Db {
   if (!existsSync(path)) throw new ProjectError('not_found', `${path} does not exist`);
   const migrations = options.migrations ?? MIGRATIONS;
   inspect(path, migrations.length);
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true });
+  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true, nativeBinding });
   try {
     configure(db, options);
     if (!options.readonly) {
@@ -151,7 +157,7 @@ export function openProjectDb(path: string, options: OpenOptions = {}): Db {
 
 export function createProjectDb(path: string, name: string): Db {
   if (existsSync(path)) throw new ProjectError('exists', `${path} already exists`);
-  const db = new Database(path);
+  const db = new Database(path, { nativeBinding });
   try {
     configure(db, {});
     migrate(db, MIGRATIONS);
