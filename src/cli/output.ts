@@ -30,3 +30,9 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** "3.412 ± 0.021 kT₀", or why there is no number (a state holds no weight). */
+export function formatDeltaF(d: { value: number | null; error: number | null }): string {
+  if (d.value === null) return 'not sampled (a state holds no weight)';
+  return `${d.value.toFixed(3)} ± ${d.error === null ? '?' : d.error.toFixed(3)} kT₀`;
+}

@@ -95,11 +95,14 @@ export const SampleSetData = z.object({
   ess: z.number(),
 });
 
+/** ΔF = F(second state) − F(first) in kT₀; null when a state holds no weight ("not sampled"). */
+export const DeltaF = z.object({ value: z.number().nullable(), error: z.number().nullable() });
+
 export const FreeEnergyResult = z.object({
   analysisId: Id,
   temperature: z.number(),
   profile: z.array(ProfilePoint),
-  deltaF: z.object({ value: z.number(), error: z.number() }),
+  deltaF: DeltaF,
   ess: z.number(),
 });
 
@@ -131,7 +134,7 @@ export const UmbrellaAnalysis = z.object({
   systemId: z.string(),
   temperature: z.number(),
   profile: z.array(ProfilePoint),
-  deltaF: z.object({ value: z.number(), error: z.number() }),
+  deltaF: DeltaF,
   deltaFForward: z.number().nullable(),
   deltaFBackward: z.number().nullable(),
   windows: z.array(

@@ -1,6 +1,6 @@
 /** `bgw free-energy` and `bgw export`. */
 import type { Command } from 'commander';
-import { CliError, printJson, printLine } from '../output.js';
+import { CliError, formatDeltaF, printJson, printLine } from '../output.js';
 import { call, openSession } from '../session.js';
 
 const WHAT = ['profile', 'histogram', 'samples', 'dataset'] as const;
@@ -42,7 +42,7 @@ export function registerAnalysis(program: Command): void {
           );
           if (o.json) return printJson(r);
           printLine(
-            `analysis ${r.analysisId}: τ = ${r.temperature}, ESS = ${r.ess.toFixed(1)}, ΔF = ${r.deltaF.value.toFixed(3)} ± ${r.deltaF.error.toFixed(3)} kT`,
+            `analysis ${r.analysisId}: τ = ${r.temperature}, ESS = ${r.ess.toFixed(1)}, ΔF = ${formatDeltaF(r.deltaF)}`,
           );
           printLine('rc\tF\terror');
           for (const b of r.profile)

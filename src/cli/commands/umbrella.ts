@@ -1,6 +1,6 @@
 /** `bgw umbrella`: umbrella sampling + WHAM along a system's reaction coordinate, saved as an analysis. */
 import type { Command } from 'commander';
-import { CliError, printJson, printLine } from '../output.js';
+import { CliError, formatDeltaF, printJson, printLine } from '../output.js';
 import { call, openSession } from '../session.js';
 
 interface Options {
@@ -120,7 +120,7 @@ export function registerUmbrella(program: Command): void {
           `analysis ${r.analysisId}: ${r.systemId} at τ = ${r.temperature}, ${r.windows.length} windows, ${r.totalSteps} MC steps in ${r.wallTimeSeconds.toFixed(1)} s`,
         );
         printLine(
-          `ΔF = ${r.deltaF.value.toFixed(3)} ± ${r.deltaF.error.toFixed(3)} kT (forward ${f(r.deltaFForward)}, backward ${f(r.deltaFBackward)})`,
+          `ΔF = ${formatDeltaF(r.deltaF)} (forward ${f(r.deltaFForward)}, backward ${f(r.deltaFBackward)})`,
         );
         printLine('rc\tF\terror');
         for (const b of r.profile) printLine(`${b.rc.toFixed(4)}\t${b.F.toFixed(4)}\t${b.error.toFixed(4)}`);

@@ -9,14 +9,7 @@ import { requireStore } from './context.js';
 import { notFound } from './errors.js';
 import { systemFrom } from './systems.js';
 import type { ServiceTable } from './types.js';
-
-/**
- * The contract's numbers must be finite: a state that holds no weight gives ΔF = ±∞, reported as
- * ±Number.MAX_VALUE with error Number.MAX_VALUE ("not sampled").
- */
-function finite(v: number): number {
-  return Number.isFinite(v) ? v : v > 0 || Number.isNaN(v) ? Number.MAX_VALUE : -Number.MAX_VALUE;
-}
+import { clampToFinite, contractDeltaF } from './finite.js';
 
 /**
  * The exact answer where one exists (2D systems: quadrature on a grid), stored with the analysis
@@ -57,11 +50,11 @@ export function analysisServices(ctx: ServiceContext): Pick<ServiceTable, 'analy
         rng,
       })
         .filter((b) => Number.isFinite(b.F))
-        .map((b) => ({ rc: b.rc, F: b.F, error: Number.isFinite(b.error) ? b.error : Number.MAX_VALUE }));
+        .map((b) => ({ rc: b.rc, F: b.F, error: clampToFinite(b.error) }));
       const dF = deltaF(rc, s.logWeights, system.states, s.temperature, bootstrap, rng);
       const result = {
         profile,
-        deltaF: { value: finite(dF.value), error: finite(dF.error) },
+        deltaF: contractDeltaF(dF),
         ess: ess(s.logWeights),
       };
       const a = store.analyses.insert({

@@ -6,6 +6,7 @@ import { notFound, ServiceError } from './errors.js';
 import { RunPersister } from './runPersister.js';
 import { systemFrom } from './systems.js';
 import type { ServiceTable } from './types.js';
+import { clampToFinite } from './finite.js';
 
 export function createSamples(ctx: ServiceContext, runId: string, temperature: number, n: number): string {
   const store = requireStore(ctx);
@@ -64,8 +65,6 @@ export function sampleServices(
       const m = Math.min(limit, s.n);
       const x = s.x.subarray(0, m * s.dim);
       const rc = system.reactionCoordinate.compute(x, m);
-      const finite = (v: number): number =>
-        Number.isFinite(v) ? v : v > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
       return {
         id: s.id,
         runId: s.runId,
@@ -73,9 +72,9 @@ export function sampleServices(
         n: s.n,
         dim: s.dim,
         x: Array.from(x),
-        energy: Array.from(s.energy.subarray(0, m), finite),
-        logWeights: Array.from(s.logWeights.subarray(0, m), finite),
-        rc: Array.from(rc, finite),
+        energy: Array.from(s.energy.subarray(0, m), clampToFinite),
+        logWeights: Array.from(s.logWeights.subarray(0, m), clampToFinite),
+        rc: Array.from(rc, clampToFinite),
         ess: s.ess,
       };
     },

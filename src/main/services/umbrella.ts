@@ -14,6 +14,7 @@ import type { ServiceContext } from './context.js';
 import { requireStore } from './context.js';
 import { notFound, ServiceError } from './errors.js';
 import type { ServiceTable } from './types.js';
+import { contractDeltaF, finiteOrNull } from './finite.js';
 
 export const UMBRELLA_KIND = 'umbrella';
 
@@ -65,11 +66,6 @@ export function umbrellaSettings(
   };
 }
 
-/** The contract's numbers must be finite (a state WHAM never saw gives ΔF = ±∞). */
-function finite(v: number): number {
-  return Number.isFinite(v) ? v : v > 0 || Number.isNaN(v) ? Number.MAX_VALUE : -Number.MAX_VALUE;
-}
-
 export function umbrellaServices(
   ctx: ServiceContext,
 ): Pick<ServiceTable, 'analysis.umbrella' | 'analysis.umbrellaGet'> {
@@ -109,7 +105,7 @@ export function umbrellaServices(
                 params,
                 result: {
                   ...r,
-                  deltaF: { value: finite(r.deltaF.value), error: finite(r.deltaF.error) },
+                  deltaF: contractDeltaF(r.deltaF),
                 },
               }).id;
             })();
@@ -136,8 +132,8 @@ export function umbrellaServices(
         temperature: r.temperature,
         profile: r.profile,
         deltaF: r.deltaF,
-        deltaFForward: r.deltaFForward === null ? null : finite(r.deltaFForward),
-        deltaFBackward: r.deltaFBackward === null ? null : finite(r.deltaFBackward),
+        deltaFForward: r.deltaFForward === null ? null : finiteOrNull(r.deltaFForward),
+        deltaFBackward: r.deltaFBackward === null ? null : finiteOrNull(r.deltaFBackward),
         windows: r.windows,
         totalSteps: r.totalSteps,
         wallTimeSeconds: r.wallTimeSeconds,
