@@ -4,7 +4,8 @@
  * perf_hooks' event-loop delay histogram and the WebSocket round trip of a cheap call
  * (`app.info` every 50 ms), idle first, then during a real training run of the real back end.
  *
- * Run: node --import tsx bench/eventloop/lag.ts [--iterations 300] [--batch 512]
+ * Run: node --import tsx bench/eventloop/lag.ts [--system dimer|double-well] [--iterations 300] [--batch 512]
+ * The dimer (the issue's case) uses the paper's network: 8 R blocks, 3×200 tanh.
  * Prints one JSON object on stdout (milliseconds).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,11 +24,13 @@ const { values } = parseArgs({
     iterations: { type: 'string', default: '300' },
     batch: { type: 'string', default: '512' },
     idle: { type: 'string', default: '2000' },
+    system: { type: 'string', default: 'dimer' },
   },
 });
 const iterations = Number(values.iterations);
 const batchSize = Number(values.batch);
 const idleMs = Number(values.idle);
+const dimer = values.system === 'dimer';
 const RESOLUTION_MS = 10;
 
 function quantile(sorted: number[], q: number): number {
@@ -51,9 +54,13 @@ async function main(): Promise<void> {
   const spec: RunSpecInput = {
     name: 'event-loop lag bench',
     seed: 1,
-    system: { id: 'double-well' },
-    data: { source: 'metropolis', samplesPerStart: 1000, stride: 10, stepSize: 0.3 },
-    flow: { blocks: ['R', 'R', 'R', 'R', 'R', 'R'], hidden: [64, 64] },
+    system: dimer ? { id: 'dimer', preset: 'fig3' } : { id: 'double-well' },
+    data: dimer
+      ? { source: 'metropolis', samplesPerStart: 500, stride: 10, stepSize: 0.02 }
+      : { source: 'metropolis', samplesPerStart: 1000, stride: 10, stepSize: 0.3 },
+    flow: dimer
+      ? { blocks: ['R', 'R', 'R', 'R', 'R', 'R', 'R', 'R'], hidden: [200, 200, 200] }
+      : { blocks: ['R', 'R', 'R', 'R', 'R', 'R'], hidden: [64, 64] },
     training: {
       batchSize,
       learningRate: 1e-3,
@@ -69,7 +76,7 @@ async function main(): Promise<void> {
         },
       ],
     },
-    sampling: { temperatures: [1], n: 20000, chunk: 2000 },
+    sampling: { temperatures: [1], n: dimer ? 2000 : 20000, chunk: 1000 },
     analysis: { bins: 40, bootstrap: 20 },
   };
 
