@@ -124,6 +124,8 @@ describe('data, training, sampling, analysis', () => {
       backend: 'wasm',
       error: null,
     });
+    // The back end (main thread) never loaded tfjs itself: it names the backend the run's worker used.
+    expect((await b.services['app.info']({})).backend).toBe('wasm (latest run)');
     const metrics = await b.services['runs.metrics']({ runId, afterIteration: -1 });
     expect(metrics.map((m) => m.iteration)).toEqual(Array.from({ length: 60 }, (_, i) => i));
     expect(metrics[59].loss).toBeLessThan(metrics[0].loss);

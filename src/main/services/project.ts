@@ -52,12 +52,22 @@ export function projectServices(
 > {
   const version = appVersion();
   return {
-    // Lazy: loading TensorFlow.js just to name the backend would slow every start-up.
-    'app.info': async () => ({
-      version,
-      backend: (await import('../../core/backend.js')).activeBackend(),
-      transport: 'direct',
-    }),
+    // Lazy: loading TensorFlow.js just to name the backend would slow every start-up. Jobs choose
+    // their backend in their worker, so until this thread has one, name the latest run's.
+    'app.info': async () => {
+      const here = (await import('../../core/backend.js')).activeBackend();
+      const lastRun = ctx.store?.runs
+        .list()
+        .reverse()
+        .find((r) => r.backend);
+      const backend =
+        here !== 'uninitialised'
+          ? here
+          : lastRun
+            ? `${lastRun.backend} (latest run)`
+            : 'chosen when the first job starts';
+      return { version, backend, transport: 'direct' };
+    },
     'project.create': async ({ path, name }) => {
       const full = resolve(path);
       return info(await replace(ctx, () => Store.create(full, name ?? basename(full, extname(full)))));
