@@ -7,6 +7,7 @@ import type { ProfileBin } from '../../shared/runspec.js';
 import type { Rng } from '../random.js';
 import type { StateDefinition } from '../systems/types.js';
 import { binIndex, relativeWeights } from './histogram.js';
+import { ProfileBootstrap } from './profileBootstrap.js';
 
 /** A bin is dropped when its weight is worth fewer than this many average samples. */
 export const MIN_BIN_SAMPLES = 0.01;
@@ -86,45 +87,9 @@ export function freeEnergyProfile(
   if (!Number.isFinite(min)) return [];
   for (let k = 0; k < bins; k++) F[k] -= min;
 
-  // Bootstrap: each resampled profile is aligned to F by its mean offset over the bins both keep,
-  // so the error measures the shape, not the arbitrary constant.
-  const sum = new Float64Array(bins);
-  const sum2 = new Float64Array(bins);
-  const cnt = new Float64Array(bins);
-  for (let b = 0; b < bootstrap; b++) {
-    const Fb = accumulate(resample(n, rng)).F;
-    let off = 0;
-    let m = 0;
-    for (let k = 0; k < bins; k++) {
-      if (Number.isFinite(F[k]) && Number.isFinite(Fb[k])) {
-        off += Fb[k] - F[k];
-        m++;
-      }
-    }
-    if (m === 0) continue;
-    off /= m;
-    for (let k = 0; k < bins; k++) {
-      if (Number.isFinite(F[k]) && Number.isFinite(Fb[k])) {
-        const v = Fb[k] - off;
-        sum[k] += v;
-        sum2[k] += v * v;
-        cnt[k] += 1;
-      }
-    }
-  }
-
-  const out: ProfileBin[] = [];
-  const width = (hi - lo) / bins;
-  for (let k = 0; k < bins; k++) {
-    if (!Number.isFinite(F[k])) continue;
-    let error = 0;
-    if (cnt[k] > 1) {
-      const mean = sum[k] / cnt[k];
-      error = Math.sqrt(Math.max(0, (sum2[k] - cnt[k] * mean * mean) / (cnt[k] - 1)));
-    }
-    out.push({ rc: lo + (k + 0.5) * width, F: F[k], error });
-  }
-  return out;
+  const errors = new ProfileBootstrap(F);
+  for (let b = 0; b < bootstrap; b++) errors.add(accumulate(resample(n, rng)).F);
+  return errors.bins(lo, hi);
 }
 
 function stateDeltaF(

@@ -11,6 +11,7 @@ import type { ProfileBin } from '../../shared/runspec.js';
 import type { Rng } from '../random.js';
 import { logSumExp } from './ess.js';
 import { binIndex } from './histogram.js';
+import { ProfileBootstrap } from './profileBootstrap.js';
 
 export interface WhamOptions {
   forceConstant: number;
@@ -265,9 +266,7 @@ export function whamFull(
   for (let k = 0; k < bins; k++) F[k] -= min;
 
   const nb = opts.bootstrap ?? 0;
-  const sum = new Float64Array(bins);
-  const sum2 = new Float64Array(bins);
-  const cnt = new Float64Array(bins);
+  const errors = new ProfileBootstrap(F);
   const replicates: Float64Array[] = [];
   if (nb > 0) {
     if (!opts.rng) throw new Error('wham: bootstrap needs an rng');
@@ -275,39 +274,10 @@ export function whamFull(
       const res = solve(binWindows(windows, fine, opts.rng), centers, fine, main.f);
       const logPb = coarsen(res.logP, bins, sub);
       replicates.push(logPb);
-      const Fb = Float64Array.from(logPb, (l) => -temperature * l);
-      // Align on the mean offset over shared bins (the constant is arbitrary).
-      let off = 0;
-      let c = 0;
-      for (let k = 0; k < bins; k++) {
-        if (Number.isFinite(F[k]) && Number.isFinite(Fb[k])) {
-          off += Fb[k] - F[k];
-          c++;
-        }
-      }
-      if (c === 0) continue;
-      off /= c;
-      for (let k = 0; k < bins; k++) {
-        if (Number.isFinite(F[k]) && Number.isFinite(Fb[k])) {
-          const v = Fb[k] - off;
-          sum[k] += v;
-          sum2[k] += v * v;
-          cnt[k]++;
-        }
-      }
+      errors.add(Float64Array.from(logPb, (l) => -temperature * l));
     }
   }
-  const width = (hi - lo) / bins;
-  const profile: ProfileBin[] = [];
-  for (let k = 0; k < bins; k++) {
-    if (!Number.isFinite(F[k])) continue;
-    let error = 0;
-    if (cnt[k] > 1) {
-      const mean = sum[k] / cnt[k];
-      error = Math.sqrt(Math.max(0, (sum2[k] - cnt[k] * mean * mean) / (cnt[k] - 1)));
-    }
-    profile.push({ rc: lo + (k + 0.5) * width, F: F[k], error });
-  }
+  const profile = errors.bins(lo, hi);
   return { profile, logP, replicates };
 }
 
