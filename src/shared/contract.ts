@@ -6,6 +6,7 @@
  * Adding a method: add its entry to `methods` and implement it in the back-end service table.
  */
 import { z } from 'zod';
+import { EXPORT_FORMATS } from './exportFormats.js';
 import { RunSpec } from './runspec.js';
 
 const Id = z.string().min(1);
@@ -151,7 +152,7 @@ export const UmbrellaAnalysis = z.object({
   params: z.record(z.string(), z.unknown()),
 });
 
-export const ExportFormat = z.enum(['csv', 'json', 'plumed', 'npy', 'xyz', 'pdb']);
+export const ExportFormat = z.enum(EXPORT_FORMATS);
 
 export const ImportOptions = z.object({
   systemId: z.string(),

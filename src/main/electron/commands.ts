@@ -7,6 +7,7 @@ import type { Dispatcher } from '../rpc/dispatch.js';
 import type { Dialogs } from './dialogs.js';
 import type { MenuActions } from './menu.js';
 import type { Envelope } from '../../shared/transport/protocol.js';
+import { EXPORT_EXTENSION, type ExportFormatName } from '../../shared/exportFormats.js';
 
 export interface CommandDeps {
   dispatch: Dispatcher;
@@ -60,15 +61,6 @@ export function createMenuActions(deps: CommandDeps): MenuActions {
   };
 }
 
-const EXTENSION: Record<string, string> = {
-  csv: 'csv',
-  json: 'json',
-  plumed: 'dat',
-  npy: 'npy',
-  xyz: 'xyz',
-  pdb: 'pdb',
-};
-
 /**
  * Desktop only: `export.write` without a path asks for one in a native save dialog first
  * (browser mode instead gets the content back for a download).
@@ -79,7 +71,7 @@ export function createBeforeDispatch(dialogs: Dialogs) {
     const p = payload as { path?: unknown; format?: unknown; what?: unknown; id?: unknown };
     if (typeof p.path === 'string' && p.path) return { payload };
     const format = typeof p.format === 'string' ? p.format : 'json';
-    const name = `${typeof p.what === 'string' ? p.what : 'export'}-${typeof p.id === 'string' ? p.id.slice(0, 8) : 'data'}.${EXTENSION[format] ?? format}`;
+    const name = `${typeof p.what === 'string' ? p.what : 'export'}-${typeof p.id === 'string' ? p.id.slice(0, 8) : 'data'}.${EXPORT_EXTENSION[format as ExportFormatName] ?? format}`;
     const path = await dialogs.exportPath(format, name);
     if (!path) return { reply: { ok: false, error: { code: 'cancelled', message: 'export cancelled' } } };
     return { payload: { ...p, path } };

@@ -9,6 +9,7 @@ import { weightedHistogram } from '../../core/analysis/histogram.js';
 import { encodeNpy, writeCsv, writePdb, writePlumedFes, writeXyz } from '../../core/io/writers/index.js';
 import type { EnergySystem } from '../../core/systems/types.js';
 import type { ProfileBin } from '../../shared/runspec.js';
+import { EXPORT_EXTENSION } from '../../shared/exportFormats.js';
 import type { Store } from '../store/store.js';
 import type { ServiceContext } from './context.js';
 import { requireStore } from './context.js';
@@ -23,15 +24,6 @@ interface Rendered {
   content: string | Uint8Array;
   fileName: string;
 }
-
-const EXT: Record<Format, string> = {
-  csv: 'csv',
-  json: 'json',
-  plumed: 'dat',
-  npy: 'npy',
-  xyz: 'xyz',
-  pdb: 'pdb',
-};
 
 function unsupported(what: What, format: Format, allowed: Format[]): ServiceError {
   return new ServiceError(
@@ -80,7 +72,7 @@ function profileExport(store: Store, id: string, format: Format): Rendered {
   const unit = system?.reactionCoordinate.unit ?? 'reduced';
   const p = a.result.profile;
   const T = a.temperature ?? 1;
-  const fileName = `fes-${id}.${EXT[format]}`;
+  const fileName = `fes-${id}.${EXPORT_EXTENSION[format]}`;
   switch (format) {
     case 'csv':
       return {
@@ -130,7 +122,7 @@ function histogramExport(store: Store, id: string, format: Format): Rendered {
   }
   const h = weightedHistogram(rc, logW, { bins: 60, range: system.reactionCoordinate.range });
   const name = system.reactionCoordinate.id;
-  const fileName = `histogram-${id}.${EXT[format]}`;
+  const fileName = `histogram-${id}.${EXPORT_EXTENSION[format]}`;
   switch (format) {
     case 'csv':
       return {
@@ -176,7 +168,7 @@ function configurationsExport(
   system: EnergySystem,
   extra: { energy?: Float64Array; logWeights?: Float64Array },
 ): Rendered {
-  const fileName = `${what}-${id}.${EXT[format]}`;
+  const fileName = `${what}-${id}.${EXPORT_EXTENSION[format]}`;
   const layout = system.layout;
   const particles = layout ? layout.particles : dim / 2;
   const structure = { highlighted: layout ? [...layout.highlighted] : [], unit: 'reduced' };

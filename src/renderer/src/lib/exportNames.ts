@@ -1,14 +1,6 @@
 /** Download file names and MIME types for exported content. */
 import type { ExportFormat } from './types.js';
-
-const EXT: Record<ExportFormat, string> = {
-  csv: 'csv',
-  json: 'json',
-  plumed: 'dat',
-  npy: 'npy',
-  xyz: 'xyz',
-  pdb: 'pdb',
-};
+import { EXPORT_EXTENSION } from '../../../shared/exportFormats.js';
 
 const MIME: Record<ExportFormat, string> = {
   csv: 'text/csv',
@@ -26,7 +18,7 @@ export function downloadName(what: string, format: ExportFormat, path?: string):
     if (base) return base;
   }
   if (format === 'plumed') return 'fes.dat';
-  return `${what}.${EXT[format]}`;
+  return `${what}.${EXPORT_EXTENSION[format]}`;
 }
 
 export function mimeType(format: ExportFormat): string {
