@@ -15,14 +15,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunSpec, type ProfileBin, type RunResult } from '../src/shared/runspec.js';
-import { executeRun, streamRng } from '../src/core/run/execute.js';
+import { executeRun } from '../src/core/run/execute.js';
+import { simulateTrainingData } from '../src/core/run/trainingData.js';
 import type { SampleSet } from '../src/core/run/types.js';
 import { referenceDeltaF, referenceProfile } from '../src/core/analysis/quadrature.js';
 import { umbrellaFreeEnergy, type UmbrellaFreeEnergy } from '../src/core/analysis/umbrellaFreeEnergy.js';
 import { normalizedWeights } from '../src/core/analysis/ess.js';
 import { stateOf } from '../src/core/analysis/freeEnergy.js';
 import { weightedHistogram } from '../src/core/analysis/histogram.js';
-import { metropolis } from '../src/core/sampling/metropolis.js';
 import { paperDimerUmbrella } from '../src/core/sampling/umbrella.js';
 import { Rng } from '../src/core/random.js';
 import { createSystem } from '../src/core/systems/catalog.js';
@@ -160,23 +160,10 @@ function sampleStats(
   };
 }
 
-/** The run's own training data, regenerated with the run's data stream (executeRun's recipe). */
+/** The run's own training data, regenerated exactly as executeRun generated it. */
 function trainingEnergies(spec: RunSpec, system: EnergySystem): Float64Array {
   if (spec.data.source !== 'metropolis') throw new Error('reproduce needs presets with Metropolis data');
-  const d = spec.data;
-  const starts = d.starts ? d.starts.map((s) => Float64Array.from(s)) : system.initialConfigurations();
-  const x = metropolis(
-    system,
-    {
-      starts,
-      samplesPerStart: d.samplesPerStart,
-      stride: d.stride,
-      stepSize: d.stepSize,
-      burnIn: d.burnIn,
-      temperature: d.temperature,
-    },
-    streamRng(spec.seed, 1),
-  );
+  const x = simulateTrainingData(spec, system);
   return system.energy(x, x.length / system.dim);
 }
 

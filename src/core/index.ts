@@ -14,7 +14,8 @@ export { rcTensor, type RcTensor } from './training/rc.js';
 export { Adam, type AdamState } from './training/adam.js';
 export { Trainer, type TrainerState, type TrainerOptions, type StepMetrics } from './training/trainer.js';
 export { sampleGenerator, type GeneratorOptions } from './sampling/generator.js';
-export { executeRun, streamRng } from './run/execute.js';
+export { executeRun } from './run/execute.js';
+export { simulateTrainingData, streamRng } from './run/trainingData.js';
 export { CancellationError, throwIfAborted } from './cancel.js';
 export {
   encodeCheckpoint,

@@ -9,22 +9,14 @@ import { ess } from '../analysis/ess.js';
 import { deltaF, freeEnergyProfile } from '../analysis/freeEnergy.js';
 import { initBackend } from '../backend.js';
 import { createFlow } from '../flows/flow.js';
-import { Rng } from '../random.js';
 import { sampleGenerator } from '../sampling/generator.js';
-import { metropolis } from '../sampling/metropolis.js';
 import { createSystem } from '../systems/catalog.js';
 import type { EnergySystem } from '../systems/types.js';
 import { Trainer } from '../training/trainer.js';
 import { throwIfAborted, yieldToEventLoop } from '../cancel.js';
 import { encodeCheckpoint, loadWeights, restoreCheckpoint } from './checkpoint.js';
+import { simulateTrainingData, STREAM, streamRng } from './trainingData.js';
 import type { ExecuteRun, RunHooks } from './types.js';
-
-/** Independent Rng stream `k` of a run seed. */
-export function streamRng(seed: number, k: number): Rng {
-  return new Rng((Math.imul(seed >>> 0, 0x9e3779b1) + k * 0x632be5ab) >>> 0);
-}
-
-const STREAM = { data: 1, init: 2, train: 3, sample: 4, analysis: 5 } as const;
 
 /** Rows are handed to onMetrics in batches at most this many iterations or seconds apart. */
 const METRICS_BATCH = 20;
@@ -45,29 +37,11 @@ function trainingData(spec: RunSpec, system: EnergySystem, hooks: RunHooks): Flo
     return hooks.data;
   }
   if (!needed) return null;
-  const d = spec.data;
-  const starts = d.starts ? d.starts.map((s) => Float64Array.from(s)) : system.initialConfigurations();
-  return metropolis(
-    system,
-    {
-      starts,
-      samplesPerStart: d.samplesPerStart,
-      stride: d.stride,
-      stepSize: d.stepSize,
-      burnIn: d.burnIn,
-      temperature: d.temperature,
-    },
-    streamRng(spec.seed, STREAM.data),
-    {
-      signal: hooks.signal,
-      onProgress: (fraction) =>
-        hooks.onProgress?.({
-          phase: 'data',
-          fraction,
-          message: 'Metropolis Monte Carlo for training data',
-        }),
-    },
-  );
+  return simulateTrainingData(spec, system, {
+    signal: hooks.signal,
+    onProgress: (fraction) =>
+      hooks.onProgress?.({ phase: 'data', fraction, message: 'Metropolis Monte Carlo for training data' }),
+  });
 }
 
 /** Stage index and stage of a global iteration. */

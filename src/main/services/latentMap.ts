@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Flow } from '../../core/flows/flow.js';
 import { Rng } from '../../core/random.js';
-import { metropolisRun } from '../../core/sampling/metropolis.js';
+import { simulateTrainingData } from '../../core/run/trainingData.js';
 import type { EnergySystem } from '../../core/systems/types.js';
 import type { LatentMap, LatentMapRequest } from '../../shared/contract.js';
 import type { RunSpec } from '../../shared/runspec.js';
@@ -143,27 +143,15 @@ function thin(x: ArrayLike<number>, max: number): Float32Array {
 }
 
 /**
- * The run's training data: its dataset, or for Metropolis data a fresh chain with the spec's own
- * settings (the job does not store it), capped at `max` frames.
+ * The run's training data: its dataset, or for Metropolis data the run's own chains regenerated
+ * (the job does not store them), cut after about `max` frames.
  */
 function trainingFrames(store: Store, spec: RunSpec, system: EnergySystem, max: number): Float32Array {
   if (max === 0) return new Float32Array(0);
   if (spec.data.source === 'dataset') return thin(datasetFor(store, spec) ?? [], max);
-  const d = spec.data;
-  const starts = d.starts ? d.starts.map((s) => Float64Array.from(s)) : system.initialConfigurations();
-  const out = metropolisRun(
-    system,
-    {
-      starts,
-      samplesPerStart: Math.min(d.samplesPerStart, Math.ceil(max / starts.length)),
-      stride: d.stride,
-      stepSize: d.stepSize,
-      burnIn: d.burnIn,
-      temperature: d.temperature,
-    },
-    new Rng(spec.seed),
-  );
-  return thin(out.frames, max);
+  const starts = spec.data.starts?.length ?? system.initialConfigurations().length;
+  const samplesPerStart = Math.min(spec.data.samplesPerStart, Math.ceil(max / starts));
+  return thin(simulateTrainingData(spec, system, { samplesPerStart }), max);
 }
 
 export async function latentMap(ctx: ServiceContext, req: Request): Promise<Result> {
