@@ -1,7 +1,4 @@
-export type TrajectoryFormat =
-  'xyz' | 'pdb' | 'gro' | 'dcd' | 'xtc' | 'trr' | 'lammps' | 'netcdf' | 'npy' | 'npz' | 'csv';
-
-export const TRAJECTORY_FORMATS: readonly TrajectoryFormat[] = [
+export const TRAJECTORY_FORMATS = [
   'xyz',
   'pdb',
   'gro',
@@ -13,7 +10,9 @@ export const TRAJECTORY_FORMATS: readonly TrajectoryFormat[] = [
   'npy',
   'npz',
   'csv',
-];
+] as const;
+
+export type TrajectoryFormat = (typeof TRAJECTORY_FORMATS)[number];
 
 export type LengthUnit = 'angstrom' | 'nm' | 'reduced';
 
