@@ -20,7 +20,8 @@ function electronBinary() {
 if (!electronBinary()) {
   console.error(
     'The Electron binary is not installed on this machine, so the desktop window cannot open; ' +
-      'run the same app in your browser with `npm run build && npm run serve` and open the URL it prints.',
+      'run the same app in your browser with `npm run build && npm run serve` and open the URL it prints ' +
+      '(with internet access, `node node_modules/electron/install.js` downloads Electron).',
   );
   process.exit(1);
 }
