@@ -4,6 +4,7 @@ import { bytesSource, type ByteSource } from '../../src/core/io/source.js';
 import { TrajectoryError } from '../../src/core/io/errors.js';
 import { detectFormat } from '../../src/core/io/detect.js';
 import { encodeNpy } from '../../src/core/io/writers/npy.js';
+import { TRAJECTORY_FORMATS } from '../../src/core/io/types.js';
 import { fileBytes, readAllFrames } from './helpers.js';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -37,19 +38,7 @@ describe('corrupted inputs give a TrajectoryError, never a crash, hang or huge a
     const rng = new Rng(3);
     const bytes = Uint8Array.from({ length: 5000 }, () => Math.floor(rng.uniform() * 256));
     await expectTrajectoryError(bytesSource('noise.bin', bytes));
-    for (const format of [
-      'xyz',
-      'pdb',
-      'gro',
-      'dcd',
-      'xtc',
-      'trr',
-      'lammps',
-      'netcdf',
-      'npy',
-      'npz',
-      'csv',
-    ]) {
+    for (const format of TRAJECTORY_FORMATS) {
       await expectTrajectoryError(bytesSource(`noise.${format}`, bytes), { format });
     }
   });
