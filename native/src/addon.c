@@ -2,8 +2,10 @@
  * wasm heap), so tensors are read and written in place without copies; each offset and extent is
  * checked against the buffer's length before any kernel touches memory. */
 #include <node_api.h>
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "dimer.h"
 #include "kernels.h"
 
 #define MAX_ARGS 11
@@ -101,6 +103,52 @@ static napi_value col_sum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A typed array's data and length, or NULL with an exception when it is not of `type`. */
+static void *typed(napi_env env, napi_value v, napi_typedarray_type type, size_t *length) {
+  napi_typedarray_type got;
+  void *data = NULL;
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  if (!is_typed || napi_get_typedarray_info(env, v, &got, length, &data, NULL, NULL) != napi_ok || got != type) {
+    fail(env, "wrong typed array");
+    return NULL;
+  }
+  return data ? data : (void *)"";
+}
+
+/* dimer(x: Float32Array | Float64Array, n, params: Float64Array(9), energy: Float64Array(n),
+ *       forces: Float64Array(n·76) | null) */
+static napi_value dimer(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 5, 0)) return NULL;
+  int64_t n = int_arg(&c, 1);
+  size_t dim = 2 * BGW_DIMER_PARTICLES, len = 0, plen = 0, elen = 0, flen = 0;
+  napi_typedarray_type xtype;
+  void *xdata = NULL;
+  bool is_typed = false;
+  napi_is_typedarray(env, c.argv[0], &is_typed);
+  if (!is_typed || napi_get_typedarray_info(env, c.argv[0], &xtype, &len, &xdata, NULL, NULL) != napi_ok ||
+      (xtype != napi_float32_array && xtype != napi_float64_array))
+    return fail(env, "x must be a Float32Array or Float64Array"), NULL;
+  if (n < 0 || n > INT32_MAX || (size_t)n * dim > len) return fail(env, "x holds fewer than n configurations"), NULL;
+  const double *params = typed(env, c.argv[2], napi_float64_array, &plen);
+  double *energy = typed(env, c.argv[3], napi_float64_array, &elen);
+  if (!params || !energy) return NULL;
+  if (plen < BGW_DIMER_PARAMS || elen < (size_t)n) return fail(env, "params or energy too short"), NULL;
+  double *forces = NULL;
+  napi_valuetype ft;
+  napi_typeof(env, c.argv[4], &ft);
+  if (ft != napi_null && ft != napi_undefined) {
+    forces = typed(env, c.argv[4], napi_float64_array, &flen);
+    if (!forces) return NULL;
+    if (flen < (size_t)n * dim) return fail(env, "forces too short"), NULL;
+  }
+  if (n == 0) return NULL;
+  bgw_dimer(xtype == napi_float32_array ? (const float *)xdata : NULL,
+            xtype == napi_float64_array ? (const double *)xdata : NULL, (int)n, params, energy, forces);
+  return NULL;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   call_t c;
   if (!read_args(env, info, &c, 1, 0)) return NULL;
@@ -129,6 +177,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL},
       {"tanhGrad", NULL, tanh_grad, NULL, NULL, NULL, napi_default, NULL},
       {"colSum", NULL, col_sum, NULL, NULL, NULL, napi_default, NULL},
+      {"dimer", NULL, dimer, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},

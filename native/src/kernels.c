@@ -3,9 +3,6 @@
 #include <cblas.h>
 #include <stdint.h>
 
-/* The elementwise loops get an AVX2+FMA clone picked at load time (GCC function multiversioning);
- * OpenBLAS dispatches its own kernels by CPU. */
-#define VECTOR_CLONES __attribute__((target_clones("arch=haswell", "default")))
 
 /* e^x for |x| <= 18 (Cephes' expf: x = n·ln2 + r, a degree-6 polynomial in r, 2^n from the exponent
  * bits), hand-written because glibc's expf only vectorises under -ffinite-math-only, which would let
@@ -27,7 +24,7 @@ static inline __attribute__((always_inline)) float exp_bounded(float x) {
 }
 
 /* tanh(x) = 1 − 2/(e^{2x} + 1); |x| is clamped at 9, where tanh is ±1 in float32. NaN stays NaN. */
-VECTOR_CLONES static void tanh_inplace(float *x, size_t len) {
+static void tanh_inplace(float *x, size_t len) {
   for (size_t i = 0; i < len; i++) {
     float v = x[i];
     float c = v > 9.0f ? 9.0f : v;
@@ -52,11 +49,11 @@ void bgw_gemm(const float *a, const float *b, float *c, int m, int n, int k, int
   if (activation == BGW_TANH) tanh_inplace(c, (size_t)m * n);
 }
 
-VECTOR_CLONES void bgw_tanh_grad(const float *y, const float *dy, float *out, size_t len) {
+void bgw_tanh_grad(const float *y, const float *dy, float *out, size_t len) {
   for (size_t i = 0; i < len; i++) out[i] = dy[i] * (1.0f - y[i] * y[i]);
 }
 
-VECTOR_CLONES void bgw_col_sum(const float *a, float *out, int m, int n) {
+void bgw_col_sum(const float *a, float *out, int m, int n) {
   for (int j = 0; j < n; j++) out[j] = 0.0f;
   for (int i = 0; i < m; i++) {
     const float *row = a + (size_t)i * n;

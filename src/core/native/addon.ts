@@ -25,6 +25,14 @@ export interface NativeKernelAddon {
   ): void;
   tanhGrad(heap: ArrayBuffer, y: number, dy: number, out: number, length: number): void;
   colSum(heap: ArrayBuffer, a: number, out: number, m: number, n: number): void;
+  /** Energies (and forces = −∇u when given) of n dimer configurations; params in DIMER_PARAMS order. */
+  dimer(
+    x: Float32Array | Float64Array,
+    n: number,
+    params: Float64Array,
+    energy: Float64Array,
+    forces: Float64Array | null,
+  ): void;
   setThreads(n: number): void;
   threads(): number;
   blasConfig(): string;
@@ -45,6 +53,14 @@ function findAddon(): string | null {
     dir = up;
   }
   return null;
+}
+
+let cached: AddonLoad | null = null;
+
+/** The addon, loaded once per process (null where it is not built or BGW_NATIVE=0). */
+export function nativeAddon(): NativeKernelAddon | null {
+  cached ??= loadNativeAddon();
+  return cached.addon;
 }
 
 export function loadNativeAddon(): AddonLoad {
