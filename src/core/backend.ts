@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadNativeAddon } from './native/addon.js';
 import { registerNativeKernels } from './native/wasmKernels.js';
+import { registerSharedIdentity } from './wasmIdentity.js';
 
 export { tf };
 
@@ -63,6 +64,7 @@ async function tryWasm(): Promise<boolean> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
     if (!((await tf.setBackend('wasm')) && tf.getBackend() === 'wasm')) return false;
+    registerSharedIdentity();
     installNativeKernels();
     return true;
   } catch {
