@@ -12,6 +12,7 @@
         "-std=c11",
         "-march=<(march)",
         "-fno-trapping-math",
+        "-fno-math-errno",
         "-fno-signed-zeros",
         "-fassociative-math"
       ],

@@ -8,7 +8,7 @@
 #include "dimer.h"
 #include "kernels.h"
 
-#define MAX_ARGS 11
+#define MAX_ARGS 16
 
 typedef struct {
   napi_env env;
@@ -103,6 +103,37 @@ static napi_value col_sum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static double num_arg(call_t *c, size_t i) {
+  double v = 0;
+  napi_get_value_double(c->env, c->argv[i], &v);
+  return v;
+}
+
+/* adam(heap, p, g, m, v, pOut, mOut, vOut, length, alpha, beta1, beta2, epsilon, scale) */
+static napi_value adam(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 14, 1)) return NULL;
+  int64_t len = int_arg(&c, 8);
+  float *t[7];
+  for (int i = 0; i < 7; i++)
+    if (!(t[i] = view(&c, int_arg(&c, 1 + i), len))) return NULL;
+  bgw_adam(t[0], t[1], t[2], t[3], t[4], t[5], t[6], (size_t)len, (float)num_arg(&c, 9), (float)num_arg(&c, 10),
+           (float)num_arg(&c, 11), (float)num_arg(&c, 12), (float)num_arg(&c, 13));
+  return NULL;
+}
+
+/* sumSquares(heap, a, length) → Σ a² */
+static napi_value sum_squares(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 3, 1)) return NULL;
+  int64_t len = int_arg(&c, 2);
+  const float *a = view(&c, int_arg(&c, 1), len);
+  if (!a) return NULL;
+  napi_value v;
+  napi_create_double(env, bgw_sum_squares(a, (size_t)len), &v);
+  return v;
+}
+
 /* A typed array's data and length, or NULL with an exception when it is not of `type`. */
 static void *typed(napi_env env, napi_value v, napi_typedarray_type type, size_t *length) {
   napi_typedarray_type got;
@@ -178,6 +209,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"tanhGrad", NULL, tanh_grad, NULL, NULL, NULL, napi_default, NULL},
       {"colSum", NULL, col_sum, NULL, NULL, NULL, napi_default, NULL},
       {"dimer", NULL, dimer, NULL, NULL, NULL, napi_default, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
+      {"sumSquares", NULL, sum_squares, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},

@@ -1,6 +1,7 @@
 #include "kernels.h"
 
 #include <cblas.h>
+#include <math.h>
 #include <stdint.h>
 
 
@@ -59,6 +60,24 @@ void bgw_col_sum(const float *a, float *out, int m, int n) {
     const float *row = a + (size_t)i * n;
     for (int j = 0; j < n; j++) out[j] += row[j];
   }
+}
+
+void bgw_adam(const float *p, const float *g, const float *m, const float *v, float *p_out, float *m_out,
+              float *v_out, size_t len, float alpha, float beta1, float beta2, float epsilon, float scale) {
+  for (size_t i = 0; i < len; i++) {
+    const float gi = g[i] * scale;
+    const float mi = beta1 * m[i] + (1.0f - beta1) * gi;
+    const float vi = beta2 * v[i] + (1.0f - beta2) * gi * gi;
+    m_out[i] = mi;
+    v_out[i] = vi;
+    p_out[i] = p[i] - alpha * mi / (sqrtf(vi) + epsilon);
+  }
+}
+
+double bgw_sum_squares(const float *a, size_t len) {
+  double s = 0;
+  for (size_t i = 0; i < len; i++) s += (double)a[i] * a[i];
+  return s;
 }
 
 void bgw_set_threads(int n) { openblas_set_num_threads(n); }

@@ -33,6 +33,23 @@ export interface NativeKernelAddon {
     energy: Float64Array,
     forces: Float64Array | null,
   ): void;
+  adam(
+    heap: ArrayBuffer,
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    length: number,
+    alpha: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    scale: number,
+  ): void;
+  sumSquares(heap: ArrayBuffer, a: number, length: number): number;
   setThreads(n: number): void;
   threads(): number;
   blasConfig(): string;

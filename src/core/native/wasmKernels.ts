@@ -2,7 +2,8 @@
  * Native kernels for the tfjs wasm backend. Tensors stay where the wasm backend keeps them (its
  * heap); the addon reads and writes them in place. We replace BatchMatMul (rank 2, or rank 3 with
  * one batch) and add three kernels the dense layer uses: BgwDense (x·W + b, optionally tanh, one
- * pass), BgwTanhGrad and BgwColSum. Everything else stays on the wasm backend's own kernels.
+ * pass), BgwTanhGrad and BgwColSum, and two the optimiser uses: BgwAdam and BgwSumSquares (one call
+ * per tensor instead of ~12 tfjs ops, whose dispatch dominated the update). Everything else stays on the wasm backend's own kernels.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 // Not ../backend.js: backend.ts installs these kernels, and this module must not import it back.
@@ -12,6 +13,10 @@ import type { NativeKernelAddon } from './addon.js';
 export const DENSE = 'BgwDense';
 export const TANH_GRAD = 'BgwTanhGrad';
 export const COL_SUM = 'BgwColSum';
+/** One Adam step of one tensor: inputs {p, g, m, v}, outputs [p', m', v'] (hyper-parameters in attrs). */
+export const ADAM = 'BgwAdam';
+/** Σ x² over all input tensors (any number, keyed 0…n−1), as a float32 scalar; accumulated in double. */
+export const SUM_SQUARES = 'BgwSumSquares';
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -136,6 +141,49 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     return out;
   };
 
+  const size = (t: tf.TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
+
+  const adam = (args: KernelArgs): tf.TensorInfo[] => {
+    const backend = args.backend as BackendWasm;
+    const { p, g, m, v } = args.inputs as Record<'p' | 'g' | 'm' | 'v', tf.TensorInfo>;
+    const a = args.attrs as Record<'alpha' | 'beta1' | 'beta2' | 'epsilon' | 'scale', number>;
+    const n = size(p);
+    if (size(g) !== n || size(m) !== n || size(v) !== n || !float32(p, g, m, v)) {
+      throw new Error(`${ADAM}: parameter, gradient and moments differ in size or type`);
+    }
+    const out = [p, m, v].map((t) => backend.makeOutput(t.shape, 'float32'));
+    if (n > 0) {
+      const at = (t: tf.TensorInfo) => offset(backend, t);
+      addon.adam(
+        heap(backend),
+        at(p),
+        at(g),
+        at(m),
+        at(v),
+        at(out[0]),
+        at(out[1]),
+        at(out[2]),
+        n,
+        a.alpha,
+        a.beta1,
+        a.beta2,
+        a.epsilon,
+        a.scale,
+      );
+    }
+    return out;
+  };
+
+  const sumSquares = (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const inputs = Object.values(args.inputs) as tf.TensorInfo[];
+    if (!float32(...inputs)) throw new Error(`${SUM_SQUARES}: float32 tensors only`);
+    let total = 0;
+    for (const t of inputs)
+      if (size(t) > 0) total += addon.sumSquares(heap(backend), offset(backend, t), size(t));
+    return backend.makeOutput([], 'float32', undefined, Float32Array.of(total));
+  };
+
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({
     kernelName: 'BatchMatMul',
@@ -146,6 +194,8 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     [DENSE, denseKernel],
     [TANH_GRAD, tanhGrad],
     [COL_SUM, colSum],
+    [ADAM, adam],
+    [SUM_SQUARES, sumSquares],
   ] as const) {
     if (!tf.getKernel(kernelName, 'wasm')) {
       tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
