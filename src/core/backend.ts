@@ -129,6 +129,17 @@ export function nativeKernelStatus(): NativeKernelStatus {
   return { ...native };
 }
 
+/**
+ * The backend as runs record it: "wasm + OpenBLAS 0.3.21 (1 thread)" with the native kernels, else
+ * the tfjs backend name ("wasm", "cpu", "tensorflow").
+ */
+export function describeBackend(): string {
+  const name = activeBackend();
+  if (name !== 'wasm' || !native.active) return name;
+  const blas = /OpenBLAS [\d.]+/.exec(native.detail)?.[0] ?? 'native kernels';
+  return `wasm + ${blas} (${native.threads} thread${native.threads === 1 ? '' : 's'})`;
+}
+
 /** The active backend's name, or "uninitialised". */
 export function activeBackend(): string {
   return active ?? 'uninitialised';

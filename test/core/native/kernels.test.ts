@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, nativeKernelStatus, tf } from '../../../src/core/backend.js';
+import { describeBackend, initBackend, nativeKernelStatus, tf } from '../../../src/core/backend.js';
 import { dense, denseTanh } from '../../../src/core/flows/dense.js';
 import { loadNativeAddon } from '../../../src/core/native/addon.js';
 import { DENSE } from '../../../src/core/native/wasmKernels.js';
@@ -51,9 +51,18 @@ beforeAll(async () => {
 describe('native kernels on the wasm backend', () => {
   it('are active where the addon is built, and say why not otherwise', () => {
     const status = nativeKernelStatus();
-    expect(status.active).toBe(wanted);
-    if (wanted) expect(status.detail).toMatch(/OpenBLAS/);
-    else expect(status.detail).toMatch(/BGW_NATIVE=0/);
+    // Fails on a machine without the addon: say how to get it (or how to test without it).
+    expect(
+      status.active,
+      `native kernels: ${status.detail}; apt-get install libopenblas-dev && npm run build:native, or BGW_NATIVE=0 npm test`,
+    ).toBe(wanted);
+    if (wanted) {
+      expect(status.detail).toMatch(/OpenBLAS/);
+      expect(describeBackend()).toMatch(/^wasm \+ OpenBLAS [\d.]+ \(1 thread\)$/);
+    } else {
+      expect(status.detail).toMatch(/BGW_NATIVE=0/);
+      expect(describeBackend()).toBe('wasm');
+    }
   });
 
   it.runIf(wanted)('multiply every transpose combination, rank 2 and rank 3, like a float64 loop', () => {
