@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initBackend, tf } from '../../src/core/backend.js';
+import { describeBackend, initBackend, tf } from '../../src/core/backend.js';
 import { createFlow, type Flow } from '../../src/core/flows/flow.js';
 import { Rng } from '../../src/core/random.js';
 import { sampleGenerator } from '../../src/core/sampling/generator.js';
@@ -82,8 +82,8 @@ export class OurEngine {
   }
 
   static async create(dataSize: number): Promise<OurEngine> {
-    const backend = await initBackend();
-    return new OurEngine(backend, dataSize);
+    await initBackend();
+    return new OurEngine(describeBackend(), dataSize);
   }
 
   /** weights.json/.bin (names and shapes as src/core) and data.bin, read by torch_reference.py. */
