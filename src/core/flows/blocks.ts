@@ -68,11 +68,13 @@ export class ChannelSplit {
  */
 const S_MAX = 2;
 
-/** Affine coupling (RealNVP): y₂ = x₂·exp(S(x₁)) + T(x₁), y₁ = x₁. */
+/**
+ * Affine coupling (RealNVP): y₂ = x₂·exp(S(x₁)) + T(x₁), y₁ = x₁. S and T are two networks (the
+ * paper), or with `sharedTrunk` one network whose 2·d₂ outputs are split into S and T.
+ */
 export class AffineCoupling implements Block {
   readonly type = 'R' as const;
-  private readonly s: MLP;
-  private readonly t: MLP;
+  private readonly nets: { s: MLP; t: MLP } | { st: MLP };
 
   constructor(
     private readonly split: ChannelSplit,
@@ -80,14 +82,24 @@ export class AffineCoupling implements Block {
     activation: Activation,
     rng: Rng,
     name: string,
+    sharedTrunk = false,
   ) {
-    this.s = new MLP(`${name}.S`, [split.d1, ...hidden, split.d2], activation, rng);
-    this.t = new MLP(`${name}.T`, [split.d1, ...hidden, split.d2], activation, rng);
+    const [d1, d2] = [split.d1, split.d2];
+    this.nets = sharedTrunk
+      ? { st: new MLP(`${name}.ST`, [d1, ...hidden, 2 * d2], activation, rng) }
+      : {
+          s: new MLP(`${name}.S`, [d1, ...hidden, d2], activation, rng),
+          t: new MLP(`${name}.T`, [d1, ...hidden, d2], activation, rng),
+        };
   }
 
   private scaleShift(x1: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-    const s = tf.mul(fastTanh(tf.div(this.s.apply(x1), S_MAX)), S_MAX) as tf.Tensor2D;
-    return [s, this.t.apply(x1)];
+    const [raw, t] =
+      'st' in this.nets
+        ? (tf.split(this.nets.st.apply(x1), 2, 1) as [tf.Tensor2D, tf.Tensor2D])
+        : [this.nets.s.apply(x1), this.nets.t.apply(x1)];
+    const s = tf.mul(fastTanh(tf.div(raw, S_MAX)), S_MAX) as tf.Tensor2D;
+    return [s, t];
   }
 
   forward(x: tf.Tensor2D): FlowOutput {
@@ -105,7 +117,9 @@ export class AffineCoupling implements Block {
   }
 
   variables(): NamedVariable[] {
-    return [...this.s.variables(), ...this.t.variables()];
+    return 'st' in this.nets
+      ? this.nets.st.variables()
+      : [...this.nets.s.variables(), ...this.nets.t.variables()];
   }
 }
 
