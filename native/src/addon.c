@@ -53,6 +53,13 @@ static float *view(call_t *c, int64_t off, int64_t count) {
   return (float *)(c->heap + off);
 }
 
+/* `count` float32 views of `len` elements from the offsets in arguments first…first+count−1. */
+static int views(call_t *c, size_t first, int count, int64_t len, float **out) {
+  for (int i = 0; i < count; i++)
+    if (!(out[i] = view(c, int_arg(c, first + (size_t)i), len))) return 0;
+  return 1;
+}
+
 /* gemm(heap, a, b, c, m, n, k, transA, transB, bias | -1, activation) */
 static napi_value gemm(napi_env env, napi_callback_info info) {
   call_t c;
@@ -79,11 +86,9 @@ static napi_value tanh_grad(napi_env env, napi_callback_info info) {
   call_t c;
   if (!read_args(env, info, &c, 5, 1)) return NULL;
   int64_t len = int_arg(&c, 4);
-  const float *y = view(&c, int_arg(&c, 1), len);
-  const float *dy = view(&c, int_arg(&c, 2), len);
-  float *out = view(&c, int_arg(&c, 3), len);
-  if (!y || !dy || !out) return NULL;
-  bgw_tanh_grad(y, dy, out, (size_t)len);
+  float *t[3];
+  if (!views(&c, 1, 3, len, t)) return NULL;
+  bgw_tanh_grad(t[0], t[1], t[2], (size_t)len);
   return NULL;
 }
 
@@ -115,8 +120,7 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, &c, 14, 1)) return NULL;
   int64_t len = int_arg(&c, 8);
   float *t[7];
-  for (int i = 0; i < 7; i++)
-    if (!(t[i] = view(&c, int_arg(&c, 1 + i), len))) return NULL;
+  if (!views(&c, 1, 7, len, t)) return NULL;
   bgw_adam(t[0], t[1], t[2], t[3], t[4], t[5], t[6], (size_t)len, (float)num_arg(&c, 9), (float)num_arg(&c, 10),
            (float)num_arg(&c, 11), (float)num_arg(&c, 12), (float)num_arg(&c, 13));
   return NULL;
