@@ -41,6 +41,7 @@ describe('SVG plots', () => {
       xLabel: 'x',
       yLabel: 'y',
       series: [{ label: 'a', x: [0, 1, 2, 3, 4], y: [0, 1, Infinity, 3, 4] }],
+      yRange: [0, 4],
       width: 664,
       height: 484,
     });
@@ -50,6 +51,13 @@ describe('SVG plots', () => {
     expect(lines[0][0]).toEqual([64, 436]);
     expect(lines[0][1]).toEqual([210, 336]);
     expect(lines[1][1]).toEqual([648, 36]);
+    // Without a range, the y extent gets headroom: the extremes stay off the frame.
+    const auto = polylines(
+      writeSvgPlot({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ label: 'a', x: [0, 1], y: [0, 4] }] }),
+    );
+    const ys = auto[0].map(([, y]) => y);
+    expect(Math.min(...ys)).toBeGreaterThan(36);
+    expect(Math.max(...ys)).toBeLessThan(36 + 316);
   });
 
   it('draws error bars and histogram steps', () => {

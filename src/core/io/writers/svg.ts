@@ -56,6 +56,13 @@ function extent(series: PlotSeries[], axis: 'x' | 'y'): [number, number] | null 
   return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
 }
 
+/** 4 % headroom above and below, so lines at the extremes do not run along the frame. */
+function padded(r: [number, number] | null): [number, number] | null {
+  if (!r) return null;
+  const pad = 0.04 * (r[1] - r[0]);
+  return [r[0] - pad, r[1] + pad];
+}
+
 const px = (v: number) => v.toFixed(1);
 
 /** Runs of consecutive finite points, each one polyline. */
@@ -85,7 +92,7 @@ export function writeSvgPlot(spec: PlotSpec): string {
   const W = spec.width ?? 640;
   const H = spec.height ?? 400;
   const [x0, x1] = spec.xRange ?? extent(spec.series, 'x') ?? [0, 1];
-  const [y0, y1] = spec.yRange ?? extent(spec.series, 'y') ?? [0, 1];
+  const [y0, y1] = spec.yRange ?? padded(extent(spec.series, 'y')) ?? [0, 1];
   const plotW = W - MARGIN.left - MARGIN.right;
   const plotH = H - MARGIN.top - MARGIN.bottom;
   const sx = (v: number) => MARGIN.left + ((v - x0) / (x1 - x0)) * plotW;
