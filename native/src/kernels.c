@@ -85,6 +85,33 @@ double bgw_sum_squares(const float *a, size_t len) {
   return s;
 }
 
+/* Columns of the `parity` half: (width + 1 − parity) / 2 of them. */
+static int half_width(int width, int parity) { return (width + 1 - parity) / 2; }
+
+void bgw_select_columns(const float *x, float *out, int m, int width, int parity) {
+  const int h = half_width(width, parity);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < h; j++) out[(size_t)i * h + j] = x[(size_t)i * width + 2 * j + parity];
+}
+
+void bgw_scatter_columns(const float *half, float *out, int m, int width, int parity) {
+  const int h = half_width(width, parity);
+  for (int i = 0; i < m; i++) {
+    float *row = out + (size_t)i * width;
+    for (int c = 0; c < width; c++) row[c] = 0.0f;
+    for (int j = 0; j < h; j++) row[2 * j + parity] = half[(size_t)i * h + j];
+  }
+}
+
+void bgw_interleave(const float *a, const float *b, float *out, int m, int width, int parity) {
+  const int ha = half_width(width, parity), hb = width - ha;
+  for (int i = 0; i < m; i++) {
+    float *row = out + (size_t)i * width;
+    for (int j = 0; j < ha; j++) row[2 * j + parity] = a[(size_t)i * ha + j];
+    for (int j = 0; j < hb; j++) row[2 * j + 1 - parity] = b[(size_t)i * hb + j];
+  }
+}
+
 void bgw_set_threads(int n) { openblas_set_num_threads(n); }
 int bgw_get_threads(void) { return openblas_get_num_threads(); }
 const char *bgw_blas_config(void) { return openblas_get_config(); }

@@ -2,9 +2,10 @@
  * Invertible blocks. Each maps a batch [n, dim] and returns log|det J| per sample for the
  * direction taken: forward is z → x (the generator F_zx), inverse is x → z (F_xz).
  */
-import { tf } from '../backend.js';
+import { nativeKernelsActive, tf } from '../backend.js';
 import type { Rng } from '../random.js';
 import { fastTanh } from './activation.js';
+import { interleaveChannels, selectChannels } from './channels.js';
 import { project } from './dense.js';
 import { MLP, makeVariable, type Activation, type NamedVariable } from './mlp.js';
 
@@ -31,7 +32,10 @@ export class ChannelSplit {
   private readonly p2T: tf.Tensor2D;
 
   /** parity 0: first half = even channels (conditioning), second = odd (transformed). */
-  constructor(dim: number, parity: number) {
+  constructor(
+    dim: number,
+    private readonly parity: 0 | 1,
+  ) {
     const first: number[] = [];
     const second: number[] = [];
     for (let i = 0; i < dim; i++) (i % 2 === parity ? first : second).push(i);
@@ -50,10 +54,15 @@ export class ChannelSplit {
   }
 
   split(x: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+    if (nativeKernelsActive()) {
+      const other = (1 - this.parity) as 0 | 1;
+      return [selectChannels(x, this.parity), selectChannels(x, other)];
+    }
     return [project(x, this.p1, this.p1T), project(x, this.p2, this.p2T)];
   }
 
   merge(x1: tf.Tensor2D, x2: tf.Tensor2D): tf.Tensor2D {
+    if (nativeKernelsActive()) return interleaveChannels(x1, x2, this.parity);
     return tf.add(project(x1, this.p1T, this.p1), project(x2, this.p2T, this.p2));
   }
 
