@@ -146,6 +146,45 @@ static napi_value interleave(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static double num_arg(call_t *c, size_t i);
+
+/* scaledTanh(heap, op, a, b, out, length, bound): op 0 s = bound·tanh(a/bound); op 1 the gradient
+ * from s = a and dy = b. */
+static napi_value scaled_tanh(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 7, 1)) return NULL;
+  int64_t op = int_arg(&c, 1), len = int_arg(&c, 5);
+  float *t[3];
+  if (!views(&c, 2, 3, len, t)) return NULL;
+  if (op == 0)
+    bgw_scaled_tanh(t[0], t[2], (size_t)len, (float)num_arg(&c, 6));
+  else
+    bgw_scaled_tanh_grad(t[0], t[1], t[2], (size_t)len, (float)num_arg(&c, 6));
+  return NULL;
+}
+
+/* affine(heap, x, s, t, y, length, inverse) */
+static napi_value affine(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 7, 1)) return NULL;
+  int64_t len = int_arg(&c, 5);
+  float *t[4];
+  if (!views(&c, 1, 4, len, t)) return NULL;
+  bgw_affine(t[0], t[1], t[2], t[3], (size_t)len, (int)int_arg(&c, 6));
+  return NULL;
+}
+
+/* affineGrad(heap, x, s, y, dy, dx, ds, dt, length, inverse) */
+static napi_value affine_grad(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 10, 1)) return NULL;
+  int64_t len = int_arg(&c, 8);
+  float *t[7];
+  if (!views(&c, 1, 7, len, t)) return NULL;
+  bgw_affine_grad(t[0], t[1], t[2], t[3], t[4], t[5], t[6], (size_t)len, (int)int_arg(&c, 9));
+  return NULL;
+}
+
 static double num_arg(call_t *c, size_t i) {
   double v = 0;
   napi_get_value_double(c->env, c->argv[i], &v);
@@ -255,6 +294,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sumSquares", NULL, sum_squares, NULL, NULL, NULL, napi_default, NULL},
       {"columns", NULL, columns, NULL, NULL, NULL, napi_default, NULL},
       {"interleave", NULL, interleave, NULL, NULL, NULL, napi_default, NULL},
+      {"scaledTanh", NULL, scaled_tanh, NULL, NULL, NULL, napi_default, NULL},
+      {"affine", NULL, affine, NULL, NULL, NULL, napi_default, NULL},
+      {"affineGrad", NULL, affine_grad, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},

@@ -85,6 +85,51 @@ double bgw_sum_squares(const float *a, size_t len) {
   return s;
 }
 
+/* e^v for any float: clamped to ±80 (e^80 < FLT_MAX) so exp_bounded's exponent bits stay valid. */
+static inline __attribute__((always_inline)) float exp_clamped(float v) {
+  float c = v > 80.0f ? 80.0f : v;
+  c = c < -80.0f ? -80.0f : c;
+  return v == v ? exp_bounded(c) : v;
+}
+
+void bgw_scaled_tanh(const float *raw, float *s, size_t len, float bound) {
+  const float inv = 1.0f / bound;
+  for (size_t i = 0; i < len; i++) s[i] = bound * tanh_of(raw[i] * inv);
+}
+
+void bgw_scaled_tanh_grad(const float *s, const float *dy, float *out, size_t len, float bound) {
+  const float inv = 1.0f / bound;
+  for (size_t i = 0; i < len; i++) {
+    const float u = s[i] * inv;
+    out[i] = dy[i] * (1.0f - u * u);
+  }
+}
+
+void bgw_affine(const float *x, const float *s, const float *t, float *y, size_t len, int inverse) {
+  if (inverse)
+    for (size_t i = 0; i < len; i++) y[i] = (x[i] - t[i]) * exp_clamped(-s[i]);
+  else
+    for (size_t i = 0; i < len; i++) y[i] = x[i] * exp_clamped(s[i]) + t[i];
+}
+
+void bgw_affine_grad(const float *x, const float *s, const float *y, const float *dy, float *dx, float *ds,
+                     float *dt, size_t len, int inverse) {
+  if (inverse)
+    for (size_t i = 0; i < len; i++) {
+      const float g = dy[i] * exp_clamped(-s[i]);
+      dx[i] = g;
+      dt[i] = -g;
+      ds[i] = -dy[i] * y[i];
+    }
+  else
+    for (size_t i = 0; i < len; i++) {
+      const float g = dy[i] * exp_clamped(s[i]);
+      dx[i] = g;
+      dt[i] = dy[i];
+      ds[i] = g * x[i];
+    }
+}
+
 /* Columns of the `parity` half: (width + 1 − parity) / 2 of them. */
 static int half_width(int width, int parity) { return (width + 1 - parity) / 2; }
 

@@ -33,6 +33,15 @@ void bgw_scatter_columns(const float *half, float *out, int m, int width, int pa
 /* out[:, c] = a[:, c/2] where c % 2 == parity, else b[:, c/2]. */
 void bgw_interleave(const float *a, const float *b, float *out, int m, int width, int parity);
 
+/* The affine coupling's elementwise part. scaled_tanh: s = bound·tanh(raw/bound) and its gradient
+ * dy·(1 − (s/bound)²) from s. affine: y = x·eˢ + t, or with `inverse` y = (x − t)·e⁻ˢ; its
+ * gradient gives dx, ds, dt from x, s, y and dy. */
+void bgw_scaled_tanh(const float *raw, float *s, size_t len, float bound);
+void bgw_scaled_tanh_grad(const float *s, const float *dy, float *out, size_t len, float bound);
+void bgw_affine(const float *x, const float *s, const float *t, float *y, size_t len, int inverse);
+void bgw_affine_grad(const float *x, const float *s, const float *y, const float *dy, float *dx, float *ds,
+                     float *dt, size_t len, int inverse);
+
 void bgw_set_threads(int n);
 int bgw_get_threads(void);
 const char *bgw_blas_config(void);

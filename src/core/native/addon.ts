@@ -69,6 +69,38 @@ export interface NativeKernelAddon {
     width: number,
     parity: number,
   ): void;
+  /** op 0: out = bound·tanh(a/bound); op 1: out = b·(1 − (a/bound)²), the gradient from s = a, dy = b. */
+  scaledTanh(
+    heap: ArrayBuffer,
+    op: number,
+    a: number,
+    b: number,
+    out: number,
+    length: number,
+    bound: number,
+  ): void;
+  /** y = x·eˢ + t, or (x − t)·e⁻ˢ when inverse = 1. */
+  affine(
+    heap: ArrayBuffer,
+    x: number,
+    s: number,
+    t: number,
+    y: number,
+    length: number,
+    inverse: number,
+  ): void;
+  affineGrad(
+    heap: ArrayBuffer,
+    x: number,
+    s: number,
+    y: number,
+    dy: number,
+    dx: number,
+    ds: number,
+    dt: number,
+    length: number,
+    inverse: number,
+  ): void;
   setThreads(n: number): void;
   threads(): number;
   blasConfig(): string;

@@ -22,6 +22,13 @@ export const SELECT_COLUMNS = 'BgwSelectColumns';
 export const SCATTER_COLUMNS = 'BgwScatterColumns';
 /** {a, b} → [m, width] with a in the parity columns and b in the others. */
 export const INTERLEAVE = 'BgwInterleave';
+/** The affine coupling's elementwise part: s = bound·tanh(raw/bound) ({x}, attrs {bound}) and its
+ * gradient ({s, dy}); y = x·eˢ + t or (x − t)·e⁻ˢ ({x, s, t}, attrs {inverse}) and its gradient
+ * ({x, s, y, dy} → [dx, ds, dt]). */
+export const SCALED_TANH = 'BgwScaledTanh';
+export const SCALED_TANH_GRAD = 'BgwScaledTanhGrad';
+export const AFFINE = 'BgwAffine';
+export const AFFINE_GRAD = 'BgwAffineGrad';
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -231,6 +238,61 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     return out;
   };
 
+  /** Every input must be float32 with the first one's shape (the elementwise kernels). */
+  const sameShape = (name: string, ts: tf.TensorInfo[]) => {
+    if (!float32(...ts) || ts.some((t) => t.shape.join() !== ts[0].shape.join())) {
+      throw new Error(`${name}: inputs differ in shape or type (${ts.map((t) => `[${t.shape}]`).join(' ')})`);
+    }
+    return size(ts[0]);
+  };
+
+  const scaledTanh =
+    (op: 0 | 1) =>
+    (args: KernelArgs): tf.TensorInfo => {
+      const backend = args.backend as BackendWasm;
+      const ins = (op === 0 ? [args.inputs.x] : [args.inputs.s, args.inputs.dy]) as tf.TensorInfo[];
+      const n = sameShape(op === 0 ? SCALED_TANH : SCALED_TANH_GRAD, ins);
+      const out = backend.makeOutput(ins[0].shape, 'float32');
+      const at = (t: tf.TensorInfo) => offset(backend, t);
+      if (n > 0)
+        addon.scaledTanh(heap(backend), op, at(ins[0]), at(ins[op]), at(out), n, Number(args.attrs?.bound));
+      return out;
+    };
+
+  const affine = (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { x, s, t } = args.inputs as Record<'x' | 's' | 't', tf.TensorInfo>;
+    const n = sameShape(AFFINE, [x, s, t]);
+    const out = backend.makeOutput(x.shape, 'float32');
+    const at = (u: tf.TensorInfo) => offset(backend, u);
+    if (n > 0) addon.affine(heap(backend), at(x), at(s), at(t), at(out), n, args.attrs?.inverse ? 1 : 0);
+    return out;
+  };
+
+  const affineGrad = (args: KernelArgs): tf.TensorInfo[] => {
+    const backend = args.backend as BackendWasm;
+    const { x, s, y, dy } = args.inputs as Record<'x' | 's' | 'y' | 'dy', tf.TensorInfo>;
+    const n = sameShape(AFFINE_GRAD, [x, s, y, dy]);
+    const out = [0, 1, 2].map(() => backend.makeOutput(x.shape, 'float32'));
+    const at = (u: tf.TensorInfo) => offset(backend, u);
+    if (n > 0) {
+      const [dx, ds, dt] = out.map(at);
+      addon.affineGrad(
+        heap(backend),
+        at(x),
+        at(s),
+        at(y),
+        at(dy),
+        dx,
+        ds,
+        dt,
+        n,
+        args.attrs?.inverse ? 1 : 0,
+      );
+    }
+    return out;
+  };
+
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({
     kernelName: 'BatchMatMul',
@@ -246,6 +308,10 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     [SELECT_COLUMNS, columnOp(0)],
     [SCATTER_COLUMNS, columnOp(1)],
     [INTERLEAVE, interleave],
+    [SCALED_TANH, scaledTanh(0)],
+    [SCALED_TANH_GRAD, scaledTanh(1)],
+    [AFFINE, affine],
+    [AFFINE_GRAD, affineGrad],
   ] as const) {
     if (!tf.getKernel(kernelName, 'wasm')) {
       tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });

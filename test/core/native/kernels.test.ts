@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBackend, initBackend, nativeKernelStatus, tf } from '../../../src/core/backend.js';
 import { interleaveChannels, selectChannels } from '../../../src/core/flows/channels.js';
+import { nativeAffine, nativeScaledTanh } from '../../../src/core/flows/couplingOps.js';
 import { dense, denseTanh } from '../../../src/core/flows/dense.js';
 import { loadNativeAddon } from '../../../src/core/native/addon.js';
 import { DENSE } from '../../../src/core/native/wasmKernels.js';
@@ -200,6 +201,50 @@ describe('native kernels on the wasm backend', () => {
       }
     },
   );
+
+  it.runIf(wanted)('give the coupling ops the values and gradients of the tfjs formulas', () => {
+    const shape: [number, number] = [30, 9];
+    const x = tf.tensor2d(randn(270), shape);
+    const raw = tf.tensor2d(randn(270, 3), shape);
+    const t = tf.tensor2d(randn(270), shape);
+    const probe = tf.tensor2d(randn(270), shape);
+    const scale = nativeScaledTanh(2);
+    type Op = (a: tf.Tensor2D, b: tf.Tensor2D, c: tf.Tensor2D) => tf.Tensor;
+    const cases: [string, Op, Op][] = [
+      ['scaled tanh', (_a, r) => scale(r), (_a, r) => tf.mul(tf.tanh(tf.div(r, 2)), 2)],
+      [
+        'affine',
+        (a, r, c) => nativeAffine(false)(a, scale(r), c),
+        (a, r, c) => tf.add(tf.mul(a, tf.exp(tf.mul(tf.tanh(tf.div(r, 2)), 2))), c),
+      ],
+      [
+        'inverse affine',
+        (a, r, c) => nativeAffine(true)(a, scale(r), c),
+        (a, r, c) => tf.mul(tf.sub(a, c), tf.exp(tf.neg(tf.mul(tf.tanh(tf.div(r, 2)), 2)))),
+      ],
+    ];
+    for (const [name, ours, stock] of cases) {
+      expect(maxRelError(ours(x, raw, t).dataSync(), stock(x, raw, t).dataSync()), name).toBeLessThan(1e-5);
+      const loss = (f: typeof ours) => (a: tf.Tensor, r: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.mul(f(a as tf.Tensor2D, r as tf.Tensor2D, c as tf.Tensor2D), probe));
+      // Gradients with respect to raw only for the scale; x, raw and t for the maps.
+      const wrt = (f: Op) =>
+        name === 'scaled tanh'
+          ? tf.grads((r: tf.Tensor) => loss(f)(x, r, t))([raw])
+          : tf.grads(loss(f))([x, raw, t]);
+      const g1 = wrt(ours);
+      const g2 = wrt(stock);
+      for (let i = 0; i < g1.length; i++)
+        expect(maxRelError(g1[i].dataSync(), g2[i].dataSync()), `${name} grad ${i}`).toBeLessThan(2e-5);
+    }
+    // A NaN in the scale stays NaN through the map (the trainer's guard looks for it).
+    const bad = nativeAffine(false)(
+      tf.ones([1, 2]) as tf.Tensor2D,
+      tf.tensor2d([[NaN, 0]]),
+      tf.zeros([1, 2]) as tf.Tensor2D,
+    );
+    expect(Array.from(bad.dataSync()).map(Number.isNaN)).toEqual([true, false]);
+  });
 
   it.runIf(wanted)('refuse offsets outside the heap with a RangeError instead of touching memory', () => {
     const load = loadNativeAddon();
