@@ -95,6 +95,12 @@ export const AnalysisSpec = z.object({
   /** Histogram range of the reaction coordinate; defaults to the system's. */
   range: z.tuple([z.number(), z.number()]).optional(),
   bootstrap: z.number().int().nonnegative().default(100),
+  /**
+   * How the samples are weighted for each temperature's result: "temperature" uses only the samples
+   * drawn at that τ; "mixture" pools the samples of every sampled τ (one flow) and reweights them
+   * to each τ with the mixture density (docs/science.md).
+   */
+  reweighting: z.enum(['temperature', 'mixture']).default('temperature'),
 });
 
 export const RunSpec = z.object({
@@ -106,7 +112,7 @@ export const RunSpec = z.object({
   flow: FlowSpec,
   training: TrainingSpec,
   sampling: SamplingSpec,
-  analysis: AnalysisSpec.default({ bins: 60, bootstrap: 100 }),
+  analysis: AnalysisSpec.default({ bins: 60, bootstrap: 100, reweighting: 'temperature' }),
   /** Fine-tuning: start from another run's weights (same flow architecture). */
   initFrom: z.object({ runId: z.string().min(1), checkpointId: z.string().optional() }).optional(),
 });
