@@ -4,7 +4,13 @@
  * Separate Rng streams per phase (derived from the seed) make a resumed run reproduce an
  * uninterrupted one exactly: data and sampling never depend on where training stopped.
  */
-import { RunSpec, type MetricsRow, type StageSpec, type TemperatureResult } from '../../shared/runspec.js';
+import {
+  RunSpec,
+  analysisTemperatures,
+  type MetricsRow,
+  type StageSpec,
+  type TemperatureResult,
+} from '../../shared/runspec.js';
 import { ess } from '../analysis/ess.js';
 import { deltaF, freeEnergyProfile } from '../analysis/freeEnergy.js';
 import { initBackend } from '../backend.js';
@@ -161,7 +167,7 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
       const rc = system.reactionCoordinate.compute(samples.x, samples.n);
       if (mixture) {
         pooled.push({ set: { ...samples, x: new Float32Array(0) }, rc });
-      } else {
+      } else if (analysisTemperatures(spec).includes(tau)) {
         hooks.onProgress?.({
           phase: 'analysis',
           fraction: t / temps.length,
@@ -179,14 +185,15 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
         rc.set(p.rc, offset);
         offset += p.rc.length;
       }
-      for (let t = 0; t < temps.length; t++) {
+      const targets = analysisTemperatures(spec);
+      for (let t = 0; t < targets.length; t++) {
         throwIfAborted(signal);
         hooks.onProgress?.({
           phase: 'analysis',
-          fraction: t / temps.length,
-          message: `Analysing τ = ${temps[t]} (all temperatures' samples)`,
+          fraction: t / targets.length,
+          message: `Analysing τ = ${targets[t]} (all temperatures' samples)`,
         });
-        temperatures.push(analyse(temps[t], rc, pooledLogWeights(pool, temps[t])));
+        temperatures.push(analyse(targets[t], rc, pooledLogWeights(pool, targets[t])));
         await yieldToEventLoop();
       }
     }

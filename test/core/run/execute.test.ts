@@ -137,6 +137,14 @@ describe('executeRun', () => {
       expect(t.profile.length).toBeGreaterThan(0);
     }
     expect(pooled.temperatures[0].ess).not.toBeCloseTo(single.temperatures[0].ess, 3);
+    // Any τ can be reported from the pool, sampled or not; per-temperature weights need it sampled.
+    const between = await executeRun(
+      RunSpec.parse({ ...base, analysis: { ...base.analysis, reweighting: 'mixture', temperatures: [1.5] } }),
+    );
+    expect(between.temperatures.map((t) => [t.temperature, t.n])).toEqual([[1.5, 1000]]);
+    expect(() => RunSpec.parse({ ...base, analysis: { ...base.analysis, temperatures: [1.5] } })).toThrow(
+      /not sampled/,
+    );
   });
 
   it('stops with a CancellationError when the signal fires', async () => {
