@@ -269,7 +269,7 @@ const WELL_F = 5;
 function profileDeviation(
   bg: ProfileBin[],
   ref: ProfileBin[],
-): { max: number; bins: number; within: number; maxWells: number; wellBins: number } {
+): { max: number; bins: number; within: number; maxWells: number; wellBins: number; maxZ: number } {
   const r = new Map(ref.map((b) => [key(b.rc), b]));
   const pairs = bg.filter(
     (b) => Number.isFinite(b.F) && r.has(key(b.rc)) && Number.isFinite(r.get(key(b.rc))!.F),
@@ -278,7 +278,10 @@ function profileDeviation(
   const wells = pairs
     .filter((b) => r.get(key(b.rc))!.F <= WELL_F)
     .map((b) => Math.abs(b.F - r.get(key(b.rc))!.F));
+  // Deviation in units of the bin's bootstrap error: far above ~3 means the error bars understate.
+  const z = pairs.filter((b) => b.error > 0).map((b) => Math.abs(b.F - r.get(key(b.rc))!.F) / b.error);
   return {
+    maxZ: z.length ? Math.max(...z) : NaN,
     max: d.length ? Math.max(...d) : NaN,
     bins: d.length,
     within: d.filter((v) => v <= 0.3).length,
@@ -329,8 +332,8 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
           : ''
       }. Reference: ${refName}.`,
     '',
-    `| τ | ΔF BG (kT₀) | ΔF ${refName} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | bins within 0.3 kT₀ | max where F_ref ≤ ${WELL_F} kT₀ (bins) | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| τ | ΔF BG (kT₀) | ΔF ${refName} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | bins within 0.3 kT₀ | max \\|F_BG − F_ref\\| / bootstrap error | max where F_ref ≤ ${WELL_F} kT₀ (bins) | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const t of s.result.temperatures) {
     const ref = refs.find((r) => r.temperature === t.temperature)!;
@@ -346,7 +349,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
         : st.fractionSecondState.toFixed(3);
     lines.push(
       `| ${t.temperature} | ${f3(t.deltaF.value)} ± ${f3(t.deltaF.error)} | ${refDF} | ${signed(t.deltaF.value - ref.deltaF.value)} | ` +
-        `${t.ess.toFixed(0)} | ${(100 * t.essFraction).toFixed(1)} | ${st ? (100 * st.lowEnergyFraction).toFixed(1) : '–'} | ${f3(dev.max)} (${dev.bins}) | ${dev.within}/${dev.bins} | ${f3(dev.maxWells)} (${dev.wellBins}) | ${last} |`,
+        `${t.ess.toFixed(0)} | ${(100 * t.essFraction).toFixed(1)} | ${st ? (100 * st.lowEnergyFraction).toFixed(1) : '–'} | ${f3(dev.max)} (${dev.bins}) | ${dev.within}/${dev.bins} | ${Number.isFinite(dev.maxZ) ? dev.maxZ.toFixed(1) : '–'} | ${f3(dev.maxWells)} (${dev.wellBins}) | ${last} |`,
     );
 
     // Profiles: BG and reference side by side (CSV), and each as a PLUMED fes grid.
