@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initBackend, tf } from '../../src/core/backend.js';
+import { describeBackend, initBackend, tf } from '../../src/core/backend.js';
 import { createFlow, type Flow } from '../../src/core/flows/flow.js';
 import { Rng } from '../../src/core/random.js';
 import { sampleGenerator } from '../../src/core/sampling/generator.js';
@@ -82,8 +82,8 @@ export class OurEngine {
   }
 
   static async create(dataSize: number): Promise<OurEngine> {
-    const backend = await initBackend();
-    return new OurEngine(backend, dataSize);
+    await initBackend();
+    return new OurEngine(describeBackend(), dataSize);
   }
 
   /** weights.json/.bin (names and shapes as src/core) and data.bin, read by torch_reference.py. */
@@ -135,15 +135,10 @@ export class OurEngine {
 
   /** Flow forward/inverse and energy/forces of small batches, compared against the reference. */
   probe(z: Float32Array, x: Float32Array, n: number) {
-    const dim = this.system.dim;
-    const fwd = tf.tidy(() => {
-      const o = this.flow.forward(tf.tensor2d(z, [n, dim]));
-      return { x: o.y.dataSync() as Float32Array, logDetJ: o.logDetJ.dataSync() as Float32Array };
-    });
-    const inv = tf.tidy(() => {
-      const o = this.flow.inverse(tf.tensor2d(x, [n, dim]));
-      return { z: o.y.dataSync() as Float32Array, logDetJ: o.logDetJ.dataSync() as Float32Array };
-    });
+    const f = this.flow.mapValues('forward', z, n);
+    const i = this.flow.mapValues('inverse', x, n);
+    const fwd = { x: f.y, logDetJ: f.logDetJ };
+    const inv = { z: i.y, logDetJ: i.logDetJ };
     const ef = this.system.energyAndForces(x, n);
     return { forward: fwd, inverse: inv, energy: ef.energy, forces: ef.forces };
   }
