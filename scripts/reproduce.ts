@@ -30,7 +30,7 @@ import { paperDimerUmbrella } from '../src/core/sampling/umbrella.js';
 import { Rng } from '../src/core/random.js';
 import { createSystem } from '../src/core/systems/catalog.js';
 import type { EnergySystem } from '../src/core/systems/types.js';
-import { writeCsv, writePlumedFes } from '../src/core/io/writers/index.js';
+import { writeCsv, writePlumedFes, writeSvgPlot } from '../src/core/io/writers/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -379,6 +379,25 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
         writePlumedFes(fullGrid(ref.profile, bins, range), { rcName, temperature: t.temperature, unit }),
       );
     }
+    // The figure, through the same SVG writer as the app's export.
+    writeFileSync(
+      join(dir, `profile${tag}-tau${t.temperature}.svg`),
+      writeSvgPlot({
+        title: `${system.name}, τ = ${t.temperature}: generator vs ${refName}`,
+        xLabel: `${system.reactionCoordinate.label} (${unit})`,
+        yLabel: 'F (kT₀)',
+        xRange: [range[0], range[1]],
+        series: [
+          { label: refName, x: ref.profile.map((b) => b.rc), y: ref.profile.map((b) => b.F), dashed: true },
+          {
+            label: 'Boltzmann generator',
+            x: grid.map((b) => b.rc),
+            y: grid.map((b) => b.F),
+            error: grid.map((b) => b.error),
+          },
+        ],
+      }),
+    );
   }
   if (refs[0]?.umbrella) {
     lines.push(
@@ -402,6 +421,41 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
       { name: 'data_tau1', values: s.dataEnergyHistogram },
       ...s.stats.map((st) => ({ name: `bg_tau${st.temperature}`, values: st.energyHistogram })),
     ]),
+  );
+  const fraction = (h: ArrayLike<number>) => {
+    const total = Array.from(h).reduce((a, b) => a + b, 0) || 1;
+    return Array.from(h, (v) => v / total);
+  };
+  writeFileSync(
+    join(dir, `energy-histogram${tag}.svg`),
+    writeSvgPlot({
+      title: `${system.name}: energies of the training data and of generated samples (raw)`,
+      xLabel: 'energy u (kT₀)',
+      yLabel: 'fraction of samples',
+      series: [
+        {
+          label: 'training data, τ = 1',
+          x: centers,
+          y: fraction(s.dataEnergyHistogram),
+          kind: 'step',
+          dashed: true,
+        },
+        ...s.stats.map((st) => ({
+          label: `generator, τ = ${st.temperature}`,
+          x: centers,
+          y: fraction(st.energyHistogram),
+          kind: 'step' as const,
+        })),
+      ],
+    }),
+  );
+  const figure = (file: string, alt: string) => `![${alt}](results/${s.preset}/${file})`;
+  lines.push(
+    '',
+    ...s.result.temperatures.map((t) =>
+      figure(`profile${tag}-tau${t.temperature}.svg`, `free-energy profile at τ = ${t.temperature}`),
+    ),
+    figure(`energy-histogram${tag}.svg`, 'energy histograms'),
   );
   lines.push(
     '',

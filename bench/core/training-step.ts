@@ -1,7 +1,8 @@
 /**
  * Times the paper's dimer network (76 dims, 8 RealNVP blocks, S/T nets 3×200 tanh) at batch 1000:
  * one ML step, one KL step (multi-temperature, lin-log cut) and sampling, on the active backend.
- * Usage: node --import tsx bench/core/training-step.ts [steps=3]
+ * Usage: node --import tsx bench/core/training-step.ts [steps=3] [--shared-trunk]
+ * (--shared-trunk: S and T of each block share one network, flow.sharedTrunk; not the paper's model)
  * Compare with TOOLCHAIN.md (wasm, explicit-transpose dense: ML 567 ms, KL 695 ms per step).
  */
 import { TrainingSpec } from '../../src/shared/runspec.js';
@@ -18,12 +19,13 @@ function median(a: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const steps = Number(process.argv[2] ?? 3);
+  const steps = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 3);
+  const sharedTrunk = process.argv.includes('--shared-trunk');
   const backend = await initBackend();
   const system = createSystem({ id: 'dimer', preset: 'fig3' });
   const rng = new Rng(1);
   const flow = createFlow(
-    { blocks: Array(8).fill('R'), hidden: [200, 200, 200], activation: 'tanh' },
+    { blocks: Array(8).fill('R'), hidden: [200, 200, 200], activation: 'tanh', sharedTrunk },
     76,
     rng,
   );
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       backend,
+      sharedTrunk,
       mlStepMs: Math.round(median(ml)),
       klStepMs: Math.round(median(kl)),
       sample10kMs: Math.round(sample),

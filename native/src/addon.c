@@ -53,6 +53,13 @@ static float *view(call_t *c, int64_t off, int64_t count) {
   return (float *)(c->heap + off);
 }
 
+/* `count` float32 views of `len` elements from the offsets in arguments first…first+count−1. */
+static int views(call_t *c, size_t first, int count, int64_t len, float **out) {
+  for (int i = 0; i < count; i++)
+    if (!(out[i] = view(c, int_arg(c, first + (size_t)i), len))) return 0;
+  return 1;
+}
+
 /* gemm(heap, a, b, c, m, n, k, transA, transB, bias | -1, activation) */
 static napi_value gemm(napi_env env, napi_callback_info info) {
   call_t c;
@@ -79,11 +86,9 @@ static napi_value tanh_grad(napi_env env, napi_callback_info info) {
   call_t c;
   if (!read_args(env, info, &c, 5, 1)) return NULL;
   int64_t len = int_arg(&c, 4);
-  const float *y = view(&c, int_arg(&c, 1), len);
-  const float *dy = view(&c, int_arg(&c, 2), len);
-  float *out = view(&c, int_arg(&c, 3), len);
-  if (!y || !dy || !out) return NULL;
-  bgw_tanh_grad(y, dy, out, (size_t)len);
+  float *t[3];
+  if (!views(&c, 1, 3, len, t)) return NULL;
+  bgw_tanh_grad(t[0], t[1], t[2], (size_t)len);
   return NULL;
 }
 
@@ -103,6 +108,44 @@ static napi_value col_sum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* columns(heap, op, x, out, m, width, parity): op 0 select, 1 scatter; interleave(heap, a, b, out,
+ * m, width, parity). Sizes follow from width and parity (see kernels.h). */
+static int column_sizes(call_t *c, int64_t m, int64_t width, int64_t parity, int64_t *half) {
+  if (m < 0 || width < 1 || m > INT32_MAX || width > INT32_MAX || (parity != 0 && parity != 1))
+    return fail(c->env, "bad column split sizes");
+  *half = (width + 1 - parity) / 2;
+  return 1;
+}
+
+static napi_value columns(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 7, 1)) return NULL;
+  int64_t op = int_arg(&c, 1), m = int_arg(&c, 4), width = int_arg(&c, 5), parity = int_arg(&c, 6), h;
+  if (!column_sizes(&c, m, width, parity, &h)) return NULL;
+  const int64_t in_len = op == 0 ? m * width : m * h, out_len = op == 0 ? m * h : m * width;
+  const float *x = view(&c, int_arg(&c, 2), in_len);
+  float *out = view(&c, int_arg(&c, 3), out_len);
+  if (!x || !out) return NULL;
+  if (op == 0)
+    bgw_select_columns(x, out, (int)m, (int)width, (int)parity);
+  else
+    bgw_scatter_columns(x, out, (int)m, (int)width, (int)parity);
+  return NULL;
+}
+
+static napi_value interleave(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 7, 1)) return NULL;
+  int64_t m = int_arg(&c, 4), width = int_arg(&c, 5), parity = int_arg(&c, 6), h;
+  if (!column_sizes(&c, m, width, parity, &h)) return NULL;
+  const float *a = view(&c, int_arg(&c, 1), m * h);
+  const float *b = view(&c, int_arg(&c, 2), m * (width - h));
+  float *out = view(&c, int_arg(&c, 3), m * width);
+  if (!a || !b || !out) return NULL;
+  bgw_interleave(a, b, out, (int)m, (int)width, (int)parity);
+  return NULL;
+}
+
 static double num_arg(call_t *c, size_t i) {
   double v = 0;
   napi_get_value_double(c->env, c->argv[i], &v);
@@ -115,8 +158,7 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, &c, 14, 1)) return NULL;
   int64_t len = int_arg(&c, 8);
   float *t[7];
-  for (int i = 0; i < 7; i++)
-    if (!(t[i] = view(&c, int_arg(&c, 1 + i), len))) return NULL;
+  if (!views(&c, 1, 7, len, t)) return NULL;
   bgw_adam(t[0], t[1], t[2], t[3], t[4], t[5], t[6], (size_t)len, (float)num_arg(&c, 9), (float)num_arg(&c, 10),
            (float)num_arg(&c, 11), (float)num_arg(&c, 12), (float)num_arg(&c, 13));
   return NULL;
@@ -211,6 +253,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dimer", NULL, dimer, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
       {"sumSquares", NULL, sum_squares, NULL, NULL, NULL, napi_default, NULL},
+      {"columns", NULL, columns, NULL, NULL, NULL, napi_default, NULL},
+      {"interleave", NULL, interleave, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},

@@ -25,29 +25,34 @@ static inline __attribute__((always_inline)) float exp_bounded(float x) {
 }
 
 /* tanh(x) = 1 − 2/(e^{2x} + 1); |x| is clamped at 9, where tanh is ±1 in float32. NaN stays NaN. */
-static void tanh_inplace(float *x, size_t len) {
-  for (size_t i = 0; i < len; i++) {
-    float v = x[i];
-    float c = v > 9.0f ? 9.0f : v;
-    c = c < -9.0f ? -9.0f : c;
-    float y = 1.0f - 2.0f / (exp_bounded(2.0f * c) + 1.0f);
-    x[i] = v == v ? y : v;
+static inline __attribute__((always_inline)) float tanh_of(float v) {
+  float c = v > 9.0f ? 9.0f : v;
+  c = c < -9.0f ? -9.0f : c;
+  const float y = 1.0f - 2.0f / (exp_bounded(2.0f * c) + 1.0f);
+  return v == v ? y : v;
+}
+
+/* c[i, :] += bias, then tanh if asked: one pass over the product (the bias is not pre-filled into
+ * c for sgemm's beta = 1, which would cost a second pass). */
+static void bias_activation(float *c, int m, int n, const float *bias, int activation) {
+  for (int i = 0; i < m; i++) {
+    float *row = c + (size_t)i * n;
+    if (activation == BGW_TANH) {
+      if (bias)
+        for (int j = 0; j < n; j++) row[j] = tanh_of(row[j] + bias[j]);
+      else
+        for (int j = 0; j < n; j++) row[j] = tanh_of(row[j]);
+    } else if (bias) {
+      for (int j = 0; j < n; j++) row[j] += bias[j];
+    }
   }
 }
 
 void bgw_gemm(const float *a, const float *b, float *c, int m, int n, int k, int trans_a,
               int trans_b, const float *bias, int activation) {
-  float beta = 0.0f;
-  if (bias) {
-    for (int i = 0; i < m; i++) {
-      float *row = c + (size_t)i * n;
-      for (int j = 0; j < n; j++) row[j] = bias[j];
-    }
-    beta = 1.0f;
-  }
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-              m, n, k, 1.0f, a, trans_a ? m : k, b, trans_b ? k : n, beta, c, n);
-  if (activation == BGW_TANH) tanh_inplace(c, (size_t)m * n);
+              m, n, k, 1.0f, a, trans_a ? m : k, b, trans_b ? k : n, 0.0f, c, n);
+  if (bias || activation != BGW_LINEAR) bias_activation(c, m, n, bias, activation);
 }
 
 void bgw_tanh_grad(const float *y, const float *dy, float *out, size_t len) {
@@ -78,6 +83,33 @@ double bgw_sum_squares(const float *a, size_t len) {
   double s = 0;
   for (size_t i = 0; i < len; i++) s += (double)a[i] * a[i];
   return s;
+}
+
+/* Columns of the `parity` half: (width + 1 − parity) / 2 of them. */
+static int half_width(int width, int parity) { return (width + 1 - parity) / 2; }
+
+void bgw_select_columns(const float *x, float *out, int m, int width, int parity) {
+  const int h = half_width(width, parity);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < h; j++) out[(size_t)i * h + j] = x[(size_t)i * width + 2 * j + parity];
+}
+
+void bgw_scatter_columns(const float *half, float *out, int m, int width, int parity) {
+  const int h = half_width(width, parity);
+  for (int i = 0; i < m; i++) {
+    float *row = out + (size_t)i * width;
+    for (int c = 0; c < width; c++) row[c] = 0.0f;
+    for (int j = 0; j < h; j++) row[2 * j + parity] = half[(size_t)i * h + j];
+  }
+}
+
+void bgw_interleave(const float *a, const float *b, float *out, int m, int width, int parity) {
+  const int ha = half_width(width, parity), hb = width - ha;
+  for (int i = 0; i < m; i++) {
+    float *row = out + (size_t)i * width;
+    for (int j = 0; j < ha; j++) row[2 * j + parity] = a[(size_t)i * ha + j];
+    for (int j = 0; j < hb; j++) row[2 * j + 1 - parity] = b[(size_t)i * hb + j];
+  }
 }
 
 void bgw_set_threads(int n) { openblas_set_num_threads(n); }

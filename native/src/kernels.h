@@ -25,6 +25,14 @@ void bgw_adam(const float *p, const float *g, const float *m, const float *v, fl
 /* Σ a², accumulated in double. */
 double bgw_sum_squares(const float *a, size_t len);
 
+/* Channel split and merge of a coupling block: column c of a [m, width] matrix belongs to the
+ * half chosen by `parity` when c % 2 == parity, and sits at column c / 2 of that half. */
+void bgw_select_columns(const float *x, float *out, int m, int width, int parity);
+/* The reverse of select for one half: zeros in the other half's columns (the select's gradient). */
+void bgw_scatter_columns(const float *half, float *out, int m, int width, int parity);
+/* out[:, c] = a[:, c/2] where c % 2 == parity, else b[:, c/2]. */
+void bgw_interleave(const float *a, const float *b, float *out, int m, int width, int parity);
+
 void bgw_set_threads(int n);
 int bgw_get_threads(void);
 const char *bgw_blas_config(void);

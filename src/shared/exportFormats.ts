@@ -2,7 +2,7 @@
  * Export formats and their file extensions, in a module without zod so the renderer can use it
  * without pulling the validation library into its bundle.
  */
-export const EXPORT_FORMATS = ['csv', 'json', 'plumed', 'npy', 'xyz', 'pdb'] as const;
+export const EXPORT_FORMATS = ['csv', 'json', 'plumed', 'npy', 'xyz', 'pdb', 'svg'] as const;
 
 export type ExportFormatName = (typeof EXPORT_FORMATS)[number];
 
@@ -14,4 +14,5 @@ export const EXPORT_EXTENSION: Record<ExportFormatName, string> = {
   npy: 'npy',
   xyz: 'xyz',
   pdb: 'pdb',
+  svg: 'svg',
 };

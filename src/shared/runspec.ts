@@ -41,6 +41,11 @@ export const BlockType = z.enum(['R', 'N', 'S']);
 export const FlowSpec = z.object({
   /** Block sequence: R = affine coupling (RealNVP), N = additive (NICE), S = scaling. */
   blocks: z.array(BlockType).min(1),
+  /**
+   * Affine blocks compute S and T with one network (a shared trunk with 2·d₂ outputs, split into
+   * scale and shift) instead of two: half the coupling FLOPs. Absent means two networks, as the paper.
+   */
+  sharedTrunk: z.boolean().optional(),
   /** Hidden layer widths of each S and T network. */
   hidden: z.array(z.number().int().positive()).min(1),
   activation: z.enum(['tanh', 'relu', 'elu', 'silu']).default('tanh'),

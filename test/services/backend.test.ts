@@ -225,14 +225,33 @@ describe('data, training, sampling, analysis', () => {
     expect(hist.encoding).toBe('base64');
     expect(decodeNpy(new Uint8Array(Buffer.from(hist.content!, 'base64'))).shape).toEqual([60, 3]);
 
+    // Figures: one line per run of kept bins, axes labelled with units.
+    const svg = await b.services['export.write']({ what: 'profile', id: fe.analysisId, format: 'svg' });
+    expect(svg.path).toMatch(/\.svg$/);
+    expect(svg.content).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.content).toContain('F (kT₀)</text>');
+    expect(svg.content).toMatch(/<text[^>]*>x₁? ?[^<]*\([^)]+\)<\/text>/);
+    expect(svg.content!.match(/<polyline/g)!.length).toBeGreaterThanOrEqual(1);
+    const histSvg = await b.services['export.write']({ what: 'histogram', id: setId, format: 'svg' });
+    expect(histSvg.content).toContain('Reweighted histogram');
+
     await expect(
       b.services['export.write']({ what: 'profile', id: fe.analysisId, format: 'xyz' }),
     ).rejects.toMatchObject({ code: 'invalid_request' });
 
     const history = await b.services['project.history']({});
     const exports = history.filter((h) => h.kind === 'export');
-    expect(exports).toHaveLength(6);
-    expect(exports.map((e) => e.detail.format)).toEqual(['plumed', 'npy', 'csv', 'xyz', 'pdb', 'npy']);
+    expect(exports).toHaveLength(8);
+    expect(exports.map((e) => e.detail.format)).toEqual([
+      'plumed',
+      'npy',
+      'csv',
+      'xyz',
+      'pdb',
+      'npy',
+      'svg',
+      'svg',
+    ]);
     expect(history.map((h) => h.kind)).toEqual(
       expect.arrayContaining(['system', 'dataset', 'run', 'samples', 'analysis']),
     );

@@ -1,10 +1,11 @@
 /** `bgw free-energy` and `bgw export`. */
 import type { Command } from 'commander';
+import { EXPORT_FORMATS } from '../../shared/exportFormats.js';
 import { CliError, formatDeltaF, printJson, printLine } from '../output.js';
 import { call, openSession } from '../session.js';
 
 const WHAT = ['profile', 'histogram', 'samples', 'dataset'] as const;
-const FORMATS = ['csv', 'json', 'plumed', 'npy', 'xyz', 'pdb'] as const;
+const FORMATS = EXPORT_FORMATS;
 
 function parseRange(v: string): [number, number] {
   const parts = v.split(/[,:]/).map(Number);

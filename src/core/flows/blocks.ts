@@ -2,9 +2,10 @@
  * Invertible blocks. Each maps a batch [n, dim] and returns log|det J| per sample for the
  * direction taken: forward is z → x (the generator F_zx), inverse is x → z (F_xz).
  */
-import { tf } from '../backend.js';
+import { nativeKernelsActive, tf } from '../backend.js';
 import type { Rng } from '../random.js';
 import { fastTanh } from './activation.js';
+import { interleaveChannels, selectChannels } from './channels.js';
 import { project } from './dense.js';
 import { MLP, makeVariable, type Activation, type NamedVariable } from './mlp.js';
 
@@ -31,7 +32,10 @@ export class ChannelSplit {
   private readonly p2T: tf.Tensor2D;
 
   /** parity 0: first half = even channels (conditioning), second = odd (transformed). */
-  constructor(dim: number, parity: number) {
+  constructor(
+    dim: number,
+    private readonly parity: 0 | 1,
+  ) {
     const first: number[] = [];
     const second: number[] = [];
     for (let i = 0; i < dim; i++) (i % 2 === parity ? first : second).push(i);
@@ -50,10 +54,15 @@ export class ChannelSplit {
   }
 
   split(x: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+    if (nativeKernelsActive()) {
+      const other = (1 - this.parity) as 0 | 1;
+      return [selectChannels(x, this.parity), selectChannels(x, other)];
+    }
     return [project(x, this.p1, this.p1T), project(x, this.p2, this.p2T)];
   }
 
   merge(x1: tf.Tensor2D, x2: tf.Tensor2D): tf.Tensor2D {
+    if (nativeKernelsActive()) return interleaveChannels(x1, x2, this.parity);
     return tf.add(project(x1, this.p1T, this.p1), project(x2, this.p2T, this.p2));
   }
 
@@ -68,11 +77,13 @@ export class ChannelSplit {
  */
 const S_MAX = 2;
 
-/** Affine coupling (RealNVP): y₂ = x₂·exp(S(x₁)) + T(x₁), y₁ = x₁. */
+/**
+ * Affine coupling (RealNVP): y₂ = x₂·exp(S(x₁)) + T(x₁), y₁ = x₁. S and T are two networks (the
+ * paper), or with `sharedTrunk` one network whose 2·d₂ outputs are split into S and T.
+ */
 export class AffineCoupling implements Block {
   readonly type = 'R' as const;
-  private readonly s: MLP;
-  private readonly t: MLP;
+  private readonly nets: { s: MLP; t: MLP } | { st: MLP };
 
   constructor(
     private readonly split: ChannelSplit,
@@ -80,14 +91,24 @@ export class AffineCoupling implements Block {
     activation: Activation,
     rng: Rng,
     name: string,
+    sharedTrunk = false,
   ) {
-    this.s = new MLP(`${name}.S`, [split.d1, ...hidden, split.d2], activation, rng);
-    this.t = new MLP(`${name}.T`, [split.d1, ...hidden, split.d2], activation, rng);
+    const [d1, d2] = [split.d1, split.d2];
+    this.nets = sharedTrunk
+      ? { st: new MLP(`${name}.ST`, [d1, ...hidden, 2 * d2], activation, rng) }
+      : {
+          s: new MLP(`${name}.S`, [d1, ...hidden, d2], activation, rng),
+          t: new MLP(`${name}.T`, [d1, ...hidden, d2], activation, rng),
+        };
   }
 
   private scaleShift(x1: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-    const s = tf.mul(fastTanh(tf.div(this.s.apply(x1), S_MAX)), S_MAX) as tf.Tensor2D;
-    return [s, this.t.apply(x1)];
+    const [raw, t] =
+      'st' in this.nets
+        ? (tf.split(this.nets.st.apply(x1), 2, 1) as [tf.Tensor2D, tf.Tensor2D])
+        : [this.nets.s.apply(x1), this.nets.t.apply(x1)];
+    const s = tf.mul(fastTanh(tf.div(raw, S_MAX)), S_MAX) as tf.Tensor2D;
+    return [s, t];
   }
 
   forward(x: tf.Tensor2D): FlowOutput {
@@ -105,7 +126,9 @@ export class AffineCoupling implements Block {
   }
 
   variables(): NamedVariable[] {
-    return [...this.s.variables(), ...this.t.variables()];
+    return 'st' in this.nets
+      ? this.nets.st.variables()
+      : [...this.nets.s.variables(), ...this.nets.t.variables()];
   }
 }
 

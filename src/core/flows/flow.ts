@@ -18,6 +18,8 @@ import type { NamedVariable } from './mlp.js';
 export interface FlowArchitecture {
   dim: number;
   blocks: FlowSpec['blocks'];
+  /** S and T of each affine block share one network (absent in older saved flows: two networks). */
+  sharedTrunk?: boolean;
   hidden: number[];
   activation: FlowSpec['activation'];
 }
@@ -42,7 +44,7 @@ export class Flow {
       // Even/odd halves alternate between successive coupling blocks.
       const split = this.splits[coupling++ % 2];
       return type === 'R'
-        ? new AffineCoupling(split, hidden, activation, rng, name)
+        ? new AffineCoupling(split, hidden, activation, rng, name, architecture.sharedTrunk === true)
         : new AdditiveCoupling(split, hidden, activation, rng, name);
     });
   }
@@ -113,7 +115,13 @@ export class Flow {
 
 export function createFlow(spec: FlowSpec, dim: number, rng: Rng): Flow {
   return new Flow(
-    { dim, blocks: [...spec.blocks], hidden: [...spec.hidden], activation: spec.activation },
+    {
+      dim,
+      blocks: [...spec.blocks],
+      hidden: [...spec.hidden],
+      activation: spec.activation,
+      ...(spec.sharedTrunk ? { sharedTrunk: true } : {}),
+    },
     rng,
   );
 }

@@ -60,7 +60,8 @@ function checkHeader(header: FlowHeader): FlowHeader {
 }
 
 export function describeArchitecture(a: FlowArchitecture): string {
-  return `dim ${a.dim}, blocks ${a.blocks.join('')}, hidden [${a.hidden.join(', ')}], ${a.activation}`;
+  const trunk = a.sharedTrunk ? ', shared S/T trunk' : '';
+  return `dim ${a.dim}, blocks ${a.blocks.join('')}${trunk}, hidden [${a.hidden.join(', ')}], ${a.activation}`;
 }
 
 /**

@@ -50,6 +50,25 @@ export interface NativeKernelAddon {
     scale: number,
   ): void;
   sumSquares(heap: ArrayBuffer, a: number, length: number): number;
+  /** op 0: out = the parity half's columns of x [m, width]; op 1: x (one half) scattered into zeros. */
+  columns(
+    heap: ArrayBuffer,
+    op: number,
+    x: number,
+    out: number,
+    m: number,
+    width: number,
+    parity: number,
+  ): void;
+  interleave(
+    heap: ArrayBuffer,
+    a: number,
+    b: number,
+    out: number,
+    m: number,
+    width: number,
+    parity: number,
+  ): void;
   setThreads(n: number): void;
   threads(): number;
   blasConfig(): string;

@@ -17,6 +17,11 @@ export const COL_SUM = 'BgwColSum';
 export const ADAM = 'BgwAdam';
 /** Σ x² over all input tensors (any number, keyed 0…n−1), as a float32 scalar; accumulated in double. */
 export const SUM_SQUARES = 'BgwSumSquares';
+/** A coupling block's channel split and merge as copies: {x} → the parity half; its reverse. */
+export const SELECT_COLUMNS = 'BgwSelectColumns';
+export const SCATTER_COLUMNS = 'BgwScatterColumns';
+/** {a, b} → [m, width] with a in the parity columns and b in the others. */
+export const INTERLEAVE = 'BgwInterleave';
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -184,6 +189,48 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     return backend.makeOutput([], 'float32', undefined, Float32Array.of(total));
   };
 
+  const halfOf = (width: number, parity: number) => Math.floor((width + 1 - parity) / 2);
+
+  const columnOp =
+    (op: 0 | 1) =>
+    (args: KernelArgs): tf.TensorInfo => {
+      const backend = args.backend as BackendWasm;
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const parity = Number(args.attrs?.parity);
+      const m = x.shape[0];
+      const width = op === 0 ? x.shape[1] : Number(args.attrs?.width);
+      if (x.shape.length !== 2 || !float32(x) || (op === 1 && x.shape[1] !== halfOf(width, parity))) {
+        throw new Error(
+          `${op === 0 ? SELECT_COLUMNS : SCATTER_COLUMNS}: input shape ${x.shape} does not fit`,
+        );
+      }
+      const out = backend.makeOutput([m, op === 0 ? halfOf(width, parity) : width], 'float32');
+      if (m > 0) addon.columns(heap(backend), op, offset(backend, x), offset(backend, out), m, width, parity);
+      return out;
+    };
+
+  const interleave = (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const parity = Number(args.attrs?.parity);
+    const [m, width] = [a.shape[0], a.shape[1] + b.shape[1]];
+    if (b.shape[0] !== m || a.shape[1] !== halfOf(width, parity) || !float32(a, b)) {
+      throw new Error(`${INTERLEAVE}: halves ${a.shape} and ${b.shape} do not fit`);
+    }
+    const out = backend.makeOutput([m, width], 'float32');
+    if (m > 0)
+      addon.interleave(
+        heap(backend),
+        offset(backend, a),
+        offset(backend, b),
+        offset(backend, out),
+        m,
+        width,
+        parity,
+      );
+    return out;
+  };
+
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({
     kernelName: 'BatchMatMul',
@@ -196,6 +243,9 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     [COL_SUM, colSum],
     [ADAM, adam],
     [SUM_SQUARES, sumSquares],
+    [SELECT_COLUMNS, columnOp(0)],
+    [SCATTER_COLUMNS, columnOp(1)],
+    [INTERLEAVE, interleave],
   ] as const) {
     if (!tf.getKernel(kernelName, 'wasm')) {
       tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });

@@ -6,10 +6,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { weightedHistogram } from '../../core/analysis/histogram.js';
-import { encodeNpy, writeCsv, writePdb, writePlumedFes, writeXyz } from '../../core/io/writers/index.js';
+import {
+  encodeNpy,
+  writeCsv,
+  writePdb,
+  writePlumedFes,
+  writeSvgPlot,
+  writeXyz,
+} from '../../core/io/writers/index.js';
 import type { EnergySystem } from '../../core/systems/types.js';
 import type { ProfileBin } from '../../shared/runspec.js';
-import { EXPORT_EXTENSION } from '../../shared/exportFormats.js';
+import { EXPORT_EXTENSION, type ExportFormatName } from '../../shared/exportFormats.js';
 import type { Store } from '../store/store.js';
 import type { ServiceContext } from './context.js';
 import { requireStore } from './context.js';
@@ -18,7 +25,7 @@ import { systemFrom } from './systems.js';
 import type { ServiceTable } from './types.js';
 
 type What = 'profile' | 'histogram' | 'samples' | 'dataset';
-type Format = 'csv' | 'json' | 'plumed' | 'npy' | 'xyz' | 'pdb';
+type Format = ExportFormatName;
 
 interface Rendered {
   content: string | Uint8Array;
@@ -99,8 +106,25 @@ function profileExport(store: Store, id: string, format: Format): Rendered {
       p.forEach((b, i) => data.set([b.rc, b.F, b.error], 3 * i));
       return { fileName, content: encodeNpy(data, [p.length, 3]) };
     }
+    case 'svg':
+      return {
+        fileName,
+        content: writeSvgPlot({
+          title: `Free-energy profile at τ = ${T} (${id})`,
+          xLabel: `${system?.reactionCoordinate.label ?? rcName} (${unit})`,
+          yLabel: 'F (kT₀)',
+          series: [
+            {
+              label: `F, τ = ${T}`,
+              x: p.map((b) => b.rc),
+              y: p.map((b) => b.F),
+              error: p.map((b) => b.error),
+            },
+          ],
+        }),
+      };
     default:
-      throw unsupported('profile', format, ['csv', 'json', 'plumed', 'npy']);
+      throw unsupported('profile', format, ['csv', 'json', 'plumed', 'npy', 'svg']);
   }
 }
 
@@ -153,8 +177,27 @@ function histogramExport(store: Store, id: string, format: Format): Rendered {
       for (let k = 0; k < h.centers.length; k++) data.set([h.centers[k], h.weights[k], h.counts[k]], 3 * k);
       return { fileName, content: encodeNpy(data, [h.centers.length, 3]) };
     }
+    case 'svg': {
+      const total = h.weights.reduce((a, b) => a + b, 0) || 1;
+      return {
+        fileName,
+        content: writeSvgPlot({
+          title: `${logW ? 'Reweighted histogram' : 'Histogram'} of ${system.reactionCoordinate.label} (${id})`,
+          xLabel: `${system.reactionCoordinate.label} (${system.reactionCoordinate.unit})`,
+          yLabel: logW ? 'weight (fraction of the reweighted total)' : 'fraction of frames',
+          series: [
+            {
+              label: logW ? 'reweighted' : 'frames',
+              x: h.centers,
+              y: h.weights.map((w) => w / total),
+              kind: 'step',
+            },
+          ],
+        }),
+      };
+    }
     default:
-      throw unsupported('histogram', format, ['csv', 'json', 'npy']);
+      throw unsupported('histogram', format, ['csv', 'json', 'npy', 'svg']);
   }
 }
 

@@ -38,36 +38,39 @@ describe('Flow', () => {
     flow.dispose();
   });
 
-  it('log|det J| equals the log determinant of a numerical Jacobian (R, N and S blocks)', () => {
-    const rng = new Rng(2);
-    const dim = 4;
-    const flow = createFlow(
-      { blocks: ['R', 'N', 'S', 'R', 'R'], hidden: [8, 8], activation: 'tanh' },
-      dim,
-      rng,
-    );
-    randomise(flow, rng, 0.3);
-    const z0 = Array.from(rng.normals(dim));
-    const h = 1e-2;
-    const rows: number[][] = [];
-    // Central differences of F_zx; float32 with h = 1e-2 keeps the error ~1e-4.
-    for (let j = 0; j < dim; j++) {
-      const plus = z0.slice();
-      const minus = z0.slice();
-      plus[j] += h;
-      minus[j] -= h;
-      const out = flow.forward(tf.tensor2d([plus, minus], [2, dim]));
-      const y = out.y.arraySync();
-      tf.dispose([out.y, out.logDetJ]);
-      rows.push(y[0].map((v, i) => (v - y[1][i]) / (2 * h)));
-    }
-    const out = flow.forward(tf.tensor2d([z0], [1, dim]));
-    const logDet = out.logDetJ.dataSync()[0];
-    const numeric = Math.log(Math.abs(det(rows)));
-    expect(Math.abs(logDet)).toBeGreaterThan(0.05);
-    expect(logDet).toBeCloseTo(numeric, 2);
-    flow.dispose();
-  });
+  it.each([false, true])(
+    'log|det J| equals the log determinant of a numerical Jacobian (R, N, S blocks; shared S/T trunk %s)',
+    (sharedTrunk) => {
+      const rng = new Rng(2);
+      const dim = 4;
+      const flow = createFlow(
+        { blocks: ['R', 'N', 'S', 'R', 'R'], hidden: [8, 8], activation: 'tanh', sharedTrunk },
+        dim,
+        rng,
+      );
+      randomise(flow, rng, 0.3);
+      const z0 = Array.from(rng.normals(dim));
+      const h = 1e-2;
+      const rows: number[][] = [];
+      // Central differences of F_zx; float32 with h = 1e-2 keeps the error ~1e-4.
+      for (let j = 0; j < dim; j++) {
+        const plus = z0.slice();
+        const minus = z0.slice();
+        plus[j] += h;
+        minus[j] -= h;
+        const out = flow.forward(tf.tensor2d([plus, minus], [2, dim]));
+        const y = out.y.arraySync();
+        tf.dispose([out.y, out.logDetJ]);
+        rows.push(y[0].map((v, i) => (v - y[1][i]) / (2 * h)));
+      }
+      const out = flow.forward(tf.tensor2d([z0], [1, dim]));
+      const logDet = out.logDetJ.dataSync()[0];
+      const numeric = Math.log(Math.abs(det(rows)));
+      expect(Math.abs(logDet)).toBeGreaterThan(0.05);
+      expect(logDet).toBeCloseTo(numeric, 2);
+      flow.dispose();
+    },
+  );
 
   it('round-trips weights and rejects another architecture with a clear message', () => {
     const rng = new Rng(3);

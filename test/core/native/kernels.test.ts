@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBackend, initBackend, nativeKernelStatus, tf } from '../../../src/core/backend.js';
+import { interleaveChannels, selectChannels } from '../../../src/core/flows/channels.js';
 import { dense, denseTanh } from '../../../src/core/flows/dense.js';
 import { loadNativeAddon } from '../../../src/core/native/addon.js';
 import { DENSE } from '../../../src/core/native/wasmKernels.js';
@@ -166,6 +167,39 @@ describe('native kernels on the wasm backend', () => {
       for (let i = 0; i < 3; i++) expect(maxRelError(g1[i].dataSync(), g2[i].dataSync())).toBeLessThan(2e-5);
     }
   });
+
+  it.runIf(wanted)(
+    'split channels by parity and merge them back, with each other as gradients (odd width)',
+    () => {
+      const [m, width] = [5, 7];
+      const xs = randn(m * width);
+      const x = tf.tensor2d(xs, [m, width]);
+      for (const parity of [0, 1] as const) {
+        const other = (1 - parity) as 0 | 1;
+        const a = selectChannels(x, parity);
+        const b = selectChannels(x, other);
+        expect(a.shape).toEqual([m, parity === 0 ? 4 : 3]);
+        const want = (p: number) => xs.filter((_, k) => (k % width) % 2 === p);
+        expect(Array.from(a.dataSync())).toEqual(Array.from(want(parity)));
+        expect(Array.from(b.dataSync())).toEqual(Array.from(want(other)));
+        expect(Array.from(interleaveChannels(a, b, parity).dataSync())).toEqual(Array.from(xs));
+        // d/dx Σ w·select(x) puts w in the selected columns and zeros elsewhere.
+        const w = tf.tensor2d(randn(a.size), a.shape as [number, number]);
+        const [gx] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(selectChannels(t as tf.Tensor2D, parity), w)))([
+          x,
+        ]);
+        const g = gx.arraySync() as number[][];
+        const wv = w.arraySync() as number[][];
+        for (let i = 0; i < m; i++)
+          for (let c = 0; c < width; c++) expect(g[i][c]).toBe(c % 2 === parity ? wv[i][c >> 1] : 0);
+        const [ga, gb] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+          tf.sum(tf.mul(interleaveChannels(p as tf.Tensor2D, q as tf.Tensor2D, parity), x)),
+        )([a, b]);
+        expect(Array.from(ga.dataSync())).toEqual(Array.from(want(parity)));
+        expect(Array.from(gb.dataSync())).toEqual(Array.from(want(other)));
+      }
+    },
+  );
 
   it.runIf(wanted)('refuse offsets outside the heap with a RangeError instead of touching memory', () => {
     const load = loadNativeAddon();

@@ -9,6 +9,7 @@ const MIME: Record<ExportFormat, string> = {
   npy: 'application/octet-stream',
   xyz: 'chemical/x-xyz',
   pdb: 'chemical/x-pdb',
+  svg: 'image/svg+xml',
 };
 
 /** PLUMED's convention is fes.dat; others are named after what was exported. */
@@ -27,8 +28,8 @@ export function mimeType(format: ExportFormat): string {
 
 /** Formats that make sense for each kind of export. */
 export const FORMATS_FOR: Record<'profile' | 'histogram' | 'samples' | 'dataset', ExportFormat[]> = {
-  profile: ['plumed', 'csv', 'json', 'npy'],
-  histogram: ['csv', 'json'],
+  profile: ['plumed', 'csv', 'json', 'npy', 'svg'],
+  histogram: ['csv', 'json', 'svg'],
   samples: ['xyz', 'pdb', 'npy', 'csv'],
   dataset: ['xyz', 'pdb', 'npy'],
 };

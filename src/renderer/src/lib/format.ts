@@ -25,14 +25,7 @@ export function elapsedSeconds(
   return Math.max(0, (t1 - t0) / 1000);
 }
 
-/** Compact number: fixed for moderate magnitudes, exponential for tiny or huge ones. */
-export function formatNumber(x: number | null | undefined, digits = 3): string {
-  if (x == null || Number.isNaN(x)) return '—';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return Number(x.toPrecision(digits)).toExponential();
-  return Number(x.toPrecision(digits)).toString();
-}
+export { formatNumber } from '../../../shared/plotScale.js';
 
 /** "12 kB", "1.4 MB". */
 export function formatBytes(n: number): string {

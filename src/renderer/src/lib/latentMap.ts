@@ -42,14 +42,4 @@ export function pathOf(points: readonly Pt[], sx: (v: number) => number, sy: (v:
   return points.map(([a, b], i) => `${i === 0 ? 'M' : 'L'}${sx(a).toFixed(1)} ${sy(b).toFixed(1)}`).join('');
 }
 
-/** Round tick values (1, 2, 5 × 10ᵏ steps) inside [lo, hi], about `target` of them. */
-export function ticks(lo: number, hi: number, target = 5): number[] {
-  if (!(hi > lo)) return [];
-  const raw = (hi - lo) / target;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step)
-    out.push(Math.abs(v) < 1e-9 * step ? 0 : Number(v.toPrecision(12)));
-  return out;
-}
+export { ticks } from '../../../shared/plotScale.js';
