@@ -5,16 +5,19 @@
  * docs/results/<preset>/, and prints a markdown table that also replaces the block between
  * `<!-- reproduce:<preset> -->` and `<!-- /reproduce:<preset> -->` in docs/results.md.
  *
- * Usage: npm run reproduce -- <preset name | preset.json> [--variant kl-only] [--reference-only]
+ * Usage: npm run reproduce -- <preset name | preset.json> [--variant kl-only]
+ *        [--reweighting temperature|mixture] [--reference-only]
  *        [--skip-run] [--out docs/results]
  *   --variant kl-only   the same run with every stage replaced by KL alone (the paper's collapse)
+ *   --reweighting temperature|mixture   override the preset's analysis.reweighting (tagged
+ *                       "per-temperature" / "mixture" in file names and docs/results.md blocks)
  *   --reference-only    compute (or reuse) only the reference (umbrella sampling for the dimer)
  *   --skip-run          rebuild tables and files from a saved summary.json
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RunSpec, type ProfileBin, type RunResult } from '../src/shared/runspec.js';
+import { RunSpec, analysisTemperatures, type ProfileBin, type RunResult } from '../src/shared/runspec.js';
 import { executeRun } from '../src/core/run/execute.js';
 import { simulateTrainingData } from '../src/core/run/trainingData.js';
 import type { SampleSet } from '../src/core/run/types.js';
@@ -34,6 +37,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 interface Args {
   preset: string;
   variant: 'kl-only' | null;
+  reweighting: 'temperature' | 'mixture' | null;
   /** Multiply every stage's iterations (a shorter run than the preset, reported as such). */
   scale: number | null;
   referenceOnly: boolean;
@@ -45,6 +49,7 @@ function parseArgs(argv: string[]): Args {
   const a: Args = {
     preset: '',
     variant: null,
+    reweighting: null,
     scale: null,
     referenceOnly: false,
     skipRun: false,
@@ -56,6 +61,11 @@ function parseArgs(argv: string[]): Args {
       const next = argv[++i];
       if (next !== 'kl-only') throw new Error(`unknown variant "${next}" (known: kl-only)`);
       a.variant = next;
+    } else if (v === '--reweighting') {
+      const next = argv[++i];
+      if (next !== 'temperature' && next !== 'mixture')
+        throw new Error(`unknown reweighting "${next}" (known: temperature, mixture)`);
+      a.reweighting = next;
     } else if (v === '--scale') {
       a.scale = Number(argv[++i]);
       if (!(a.scale > 0)) throw new Error('--scale must be a positive number');
@@ -67,7 +77,7 @@ function parseArgs(argv: string[]): Args {
   }
   if (!a.preset)
     throw new Error(
-      'usage: npm run reproduce -- <preset> [--variant kl-only] [--reference-only] [--skip-run]',
+      'usage: npm run reproduce -- <preset> [--variant kl-only] [--reweighting temperature|mixture] [--reference-only] [--skip-run]',
     );
   return a;
 }
@@ -180,7 +190,7 @@ interface Reference {
 function references(spec: RunSpec, system: EnergySystem, dir: string): Reference[] {
   const range = spec.analysis.range ?? system.reactionCoordinate.range;
   const bins = spec.analysis.bins;
-  return spec.sampling.temperatures.map((tau) => {
+  return analysisTemperatures(spec).map((tau) => {
     if (system.dim === 2) {
       return {
         method: 'quadrature' as const,
@@ -259,7 +269,7 @@ const WELL_F = 5;
 function profileDeviation(
   bg: ProfileBin[],
   ref: ProfileBin[],
-): { max: number; bins: number; within: number; maxWells: number; wellBins: number } {
+): { max: number; bins: number; within: number; maxWells: number; wellBins: number; maxZ: number } {
   const r = new Map(ref.map((b) => [key(b.rc), b]));
   const pairs = bg.filter(
     (b) => Number.isFinite(b.F) && r.has(key(b.rc)) && Number.isFinite(r.get(key(b.rc))!.F),
@@ -268,7 +278,10 @@ function profileDeviation(
   const wells = pairs
     .filter((b) => r.get(key(b.rc))!.F <= WELL_F)
     .map((b) => Math.abs(b.F - r.get(key(b.rc))!.F));
+  // Deviation in units of the bin's bootstrap error: far above ~3 means the error bars understate.
+  const z = pairs.filter((b) => b.error > 0).map((b) => Math.abs(b.F - r.get(key(b.rc))!.F) / b.error);
   return {
+    maxZ: z.length ? Math.max(...z) : NaN,
     max: d.length ? Math.max(...d) : NaN,
     bins: d.length,
     within: d.filter((v) => v <= 0.3).length,
@@ -313,24 +326,30 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   lines.push(
     `**${spec.name ?? s.preset}**${s.variant ? ` (variant: ${s.variant})` : ''} — backend ${s.result.backend}, ` +
       `wall time ${s.result.wallTimeSeconds.toFixed(0)} s, ${s.result.iterations} iterations, ${s.result.skippedSteps} skipped steps, ` +
-      `${spec.sampling.n} samples per τ. Reference: ${refName}.`,
+      `${spec.sampling.n} samples per τ${
+        spec.analysis.reweighting === 'mixture'
+          ? ` at τ ∈ {${spec.sampling.temperatures.join(', ')}}, every τ below analysed from all ${spec.sampling.n * spec.sampling.temperatures.length} pooled (mixture reweighting; ESS counts the pool)`
+          : ''
+      }. Reference: ${refName}.`,
     '',
-    `| τ | ΔF BG (kT₀) | ΔF ${refName} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | bins within 0.3 kT₀ | max where F_ref ≤ ${WELL_F} kT₀ (bins) | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| τ | ΔF BG (kT₀) | ΔF ${refName} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | bins within 0.3 kT₀ | max \\|F_BG − F_ref\\| / bootstrap error | max where F_ref ≤ ${WELL_F} kT₀ (bins) | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const t of s.result.temperatures) {
     const ref = refs.find((r) => r.temperature === t.temperature)!;
-    const st = s.stats.find((x) => x.temperature === t.temperature)!;
+    // Raw-sample statistics exist for sampled temperatures only.
+    const st = s.stats.find((x) => x.temperature === t.temperature);
     const dev = profileDeviation(t.profile, ref.profile);
     const refDF =
       ref.deltaF.error > 0 ? `${f3(ref.deltaF.value)} ± ${f3(ref.deltaF.error)}` : f3(ref.deltaF.value);
-    const last =
-      system.id === 'dimer'
+    const last = !st
+      ? '–'
+      : system.id === 'dimer'
         ? `${f3(st.samplesPerSwitch)} / ${st.samplesPerSwitchReweighted > 0 && st.samplesPerSwitchReweighted < 1e9 ? f3(st.samplesPerSwitchReweighted) : '∞'}`
         : st.fractionSecondState.toFixed(3);
     lines.push(
       `| ${t.temperature} | ${f3(t.deltaF.value)} ± ${f3(t.deltaF.error)} | ${refDF} | ${signed(t.deltaF.value - ref.deltaF.value)} | ` +
-        `${t.ess.toFixed(0)} | ${(100 * t.essFraction).toFixed(1)} | ${(100 * st.lowEnergyFraction).toFixed(1)} | ${f3(dev.max)} (${dev.bins}) | ${dev.within}/${dev.bins} | ${f3(dev.maxWells)} (${dev.wellBins}) | ${last} |`,
+        `${t.ess.toFixed(0)} | ${(100 * t.essFraction).toFixed(1)} | ${st ? (100 * st.lowEnergyFraction).toFixed(1) : '–'} | ${f3(dev.max)} (${dev.bins}) | ${dev.within}/${dev.bins} | ${Number.isFinite(dev.maxZ) ? dev.maxZ.toFixed(1) : '–'} | ${f3(dev.maxWells)} (${dev.wellBins}) | ${last} |`,
     );
 
     // Profiles: BG and reference side by side (CSV), and each as a PLUMED fes grid.
@@ -467,11 +486,20 @@ async function main(): Promise<void> {
   const preset = loadPreset(args.preset);
   let spec = args.variant === 'kl-only' ? klOnly(preset.spec) : preset.spec;
   if (args.scale !== null) spec = scaled(spec, args.scale);
+  if (args.reweighting !== null) {
+    spec = RunSpec.parse({ ...spec, analysis: { ...spec.analysis, reweighting: args.reweighting } });
+  }
   const system = createSystem(spec.system);
   const dir = join(args.out, preset.name);
   mkdirSync(dir, { recursive: true });
   const variant =
-    [args.variant, args.scale !== null ? `scale${args.scale}` : null].filter(Boolean).join('-') || null;
+    [
+      args.variant,
+      args.scale !== null ? `scale${args.scale}` : null,
+      args.reweighting === 'temperature' ? 'per-temperature' : args.reweighting,
+    ]
+      .filter(Boolean)
+      .join('-') || null;
   const tag = variant ? `-${variant}` : '';
   const summaryPath = join(dir, `summary${tag}.json`);
 

@@ -100,21 +100,46 @@ export const AnalysisSpec = z.object({
   /** Histogram range of the reaction coordinate; defaults to the system's. */
   range: z.tuple([z.number(), z.number()]).optional(),
   bootstrap: z.number().int().nonnegative().default(100),
+  /**
+   * How the samples are weighted for each temperature's result: "temperature" uses only the samples
+   * drawn at that τ; "mixture" pools the samples of every sampled τ (one flow) and reweights them
+   * to each τ with the mixture density (docs/science.md).
+   */
+  reweighting: z.enum(['temperature', 'mixture']).default('temperature'),
+  /**
+   * Temperatures to report; default: the sampled ones. With mixture reweighting any τ can be
+   * reported (e.g. only the targets, while hotter sampled τ just feed the pool); otherwise each must
+   * be sampled.
+   */
+  temperatures: z.array(z.number().positive()).min(1).optional(),
 });
 
-export const RunSpec = z.object({
-  version: z.literal(1).default(1),
-  name: z.string().optional(),
-  seed: z.number().int().nonnegative().default(0),
-  system: SystemSpec,
-  data: DataSpec,
-  flow: FlowSpec,
-  training: TrainingSpec,
-  sampling: SamplingSpec,
-  analysis: AnalysisSpec.default({ bins: 60, bootstrap: 100 }),
-  /** Fine-tuning: start from another run's weights (same flow architecture). */
-  initFrom: z.object({ runId: z.string().min(1), checkpointId: z.string().optional() }).optional(),
-});
+export const RunSpec = z
+  .object({
+    version: z.literal(1).default(1),
+    name: z.string().optional(),
+    seed: z.number().int().nonnegative().default(0),
+    system: SystemSpec,
+    data: DataSpec,
+    flow: FlowSpec,
+    training: TrainingSpec,
+    sampling: SamplingSpec,
+    analysis: AnalysisSpec.default({ bins: 60, bootstrap: 100, reweighting: 'temperature' }),
+    /** Fine-tuning: start from another run's weights (same flow architecture). */
+    initFrom: z.object({ runId: z.string().min(1), checkpointId: z.string().optional() }).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.analysis.reweighting !== 'temperature' || !spec.analysis.temperatures) return;
+    for (const tau of spec.analysis.temperatures) {
+      if (!spec.sampling.temperatures.includes(tau)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['analysis', 'temperatures'],
+          message: `τ = ${tau} is not sampled; analyse it with reweighting "mixture" or add it to sampling.temperatures`,
+        });
+      }
+    }
+  });
 
 export type SystemSpec = z.infer<typeof SystemSpec>;
 export type DataSpec = z.infer<typeof DataSpec>;
@@ -126,6 +151,11 @@ export type AnalysisSpec = z.infer<typeof AnalysisSpec>;
 export type RunSpec = z.infer<typeof RunSpec>;
 /** What a user writes: defaults may be omitted. */
 export type RunSpecInput = z.input<typeof RunSpec>;
+
+/** The temperatures a run reports results for. */
+export function analysisTemperatures(spec: RunSpec): number[] {
+  return spec.analysis.temperatures ?? spec.sampling.temperatures;
+}
 
 /** Free energy along the reaction coordinate, F = −τ ln P in kT₀ (see docs/science.md). */
 export interface ProfileBin {

@@ -4,19 +4,26 @@
  * Separate Rng streams per phase (derived from the seed) make a resumed run reproduce an
  * uninterrupted one exactly: data and sampling never depend on where training stopped.
  */
-import { RunSpec, type MetricsRow, type StageSpec, type TemperatureResult } from '../../shared/runspec.js';
+import {
+  RunSpec,
+  analysisTemperatures,
+  type MetricsRow,
+  type StageSpec,
+  type TemperatureResult,
+} from '../../shared/runspec.js';
 import { ess } from '../analysis/ess.js';
 import { deltaF, freeEnergyProfile } from '../analysis/freeEnergy.js';
 import { describeBackend, initBackend } from '../backend.js';
 import { createFlow } from '../flows/flow.js';
 import { sampleGenerator } from '../sampling/generator.js';
+import { poolSamples, pooledLogWeights } from '../sampling/mixture.js';
 import { createSystem } from '../systems/catalog.js';
 import type { EnergySystem } from '../systems/types.js';
 import { Trainer } from '../training/trainer.js';
 import { throwIfAborted, yieldToEventLoop } from '../cancel.js';
 import { encodeCheckpoint, loadWeights, restoreCheckpoint } from './checkpoint.js';
 import { simulateTrainingData, STREAM, streamRng } from './trainingData.js';
-import type { ExecuteRun, RunHooks } from './types.js';
+import type { ExecuteRun, RunHooks, SampleSet } from './types.js';
 
 /** Rows are handed to onMetrics in batches at most this many iterations or seconds apart. */
 const METRICS_BATCH = 20;
@@ -122,8 +129,28 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
     const sampleRng = streamRng(spec.seed, STREAM.sample);
     const analysisRng = streamRng(spec.seed, STREAM.analysis);
     const range = spec.analysis.range ?? system.reactionCoordinate.range;
-    const temperatures: TemperatureResult[] = [];
     const temps = spec.sampling.temperatures;
+    const mixture = spec.analysis.reweighting === 'mixture';
+    const analyse = (tau: number, rc: Float64Array, logWeights: Float64Array): TemperatureResult => {
+      const e = ess(logWeights);
+      return {
+        temperature: tau,
+        n: rc.length,
+        ess: e,
+        essFraction: e / rc.length,
+        deltaF: deltaF(rc, logWeights, system.states, tau, spec.analysis.bootstrap, analysisRng),
+        profile: freeEnergyProfile(rc, logWeights, {
+          bins: spec.analysis.bins,
+          range,
+          temperature: tau,
+          bootstrap: spec.analysis.bootstrap,
+          rng: analysisRng,
+        }),
+      };
+    };
+    const temperatures: TemperatureResult[] = [];
+    // Mixture reweighting needs every temperature's samples first; keep only what it uses.
+    const pooled: { set: SampleSet; rc: Float64Array }[] = [];
     for (let t = 0; t < temps.length; t++) {
       throwIfAborted(signal);
       const tau = temps[t];
@@ -138,24 +165,38 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
           }),
       });
       await hooks.onSamples?.(samples);
-      hooks.onProgress?.({ phase: 'analysis', fraction: t / temps.length, message: `Analysing τ = ${tau}` });
       const rc = system.reactionCoordinate.compute(samples.x, samples.n);
-      const e = ess(samples.logWeights);
-      temperatures.push({
-        temperature: tau,
-        n: samples.n,
-        ess: e,
-        essFraction: e / samples.n,
-        deltaF: deltaF(rc, samples.logWeights, system.states, tau, spec.analysis.bootstrap, analysisRng),
-        profile: freeEnergyProfile(rc, samples.logWeights, {
-          bins: spec.analysis.bins,
-          range,
-          temperature: tau,
-          bootstrap: spec.analysis.bootstrap,
-          rng: analysisRng,
-        }),
-      });
+      if (mixture) {
+        pooled.push({ set: { ...samples, x: new Float32Array(0) }, rc });
+      } else if (analysisTemperatures(spec).includes(tau)) {
+        hooks.onProgress?.({
+          phase: 'analysis',
+          fraction: t / temps.length,
+          message: `Analysing τ = ${tau}`,
+        });
+        temperatures.push(analyse(tau, rc, samples.logWeights));
+      }
       await yieldToEventLoop();
+    }
+    if (mixture) {
+      const pool = poolSamples(pooled.map((p) => p.set));
+      const rc = new Float64Array(pool.n);
+      let offset = 0;
+      for (const p of pooled) {
+        rc.set(p.rc, offset);
+        offset += p.rc.length;
+      }
+      const targets = analysisTemperatures(spec);
+      for (let t = 0; t < targets.length; t++) {
+        throwIfAborted(signal);
+        hooks.onProgress?.({
+          phase: 'analysis',
+          fraction: t / targets.length,
+          message: `Analysing τ = ${targets[t]} (all temperatures' samples)`,
+        });
+        temperatures.push(analyse(targets[t], rc, pooledLogWeights(pool, targets[t])));
+        await yieldToEventLoop();
+      }
     }
     hooks.onProgress?.({ phase: 'analysis', fraction: 1, message: 'Done' });
     return {

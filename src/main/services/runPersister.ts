@@ -95,6 +95,8 @@ export class RunPersister {
           bins: result.spec.analysis.bins,
           range: result.spec.analysis.range ?? null,
           bootstrap: result.spec.analysis.bootstrap,
+          // "mixture": the result pools every sampled τ, not just the linked sample set.
+          reweighting: result.spec.analysis.reweighting,
         },
         result: { profile: t.profile, deltaF: t.deltaF, ess: t.ess, n: t.n },
       });

@@ -117,6 +117,36 @@ describe('executeRun', () => {
     await expect(executeRun(other, { initWeights: weights })).rejects.toThrow(/different flow architecture/);
   });
 
+  it('mixture reweighting analyses every τ from the samples of all temperatures', async () => {
+    const base = { ...tinySpec, sampling: { temperatures: [1, 2], n: 500, chunk: 200 } };
+    const single = await executeRun(RunSpec.parse(base));
+    const sets: SampleSet[] = [];
+    const pooled = await executeRun(
+      RunSpec.parse({ ...base, analysis: { ...base.analysis, reweighting: 'mixture' } }),
+      {
+        onSamples: (s) => void sets.push(s),
+      },
+    );
+    expect(sets.map((s) => s.n)).toEqual([500, 500]);
+    expect(single.temperatures.map((t) => t.n)).toEqual([500, 500]);
+    expect(pooled.temperatures.map((t) => t.n)).toEqual([1000, 1000]);
+    expect(pooled.temperatures.map((t) => t.temperature)).toEqual([1, 2]);
+    for (const t of pooled.temperatures) {
+      expect(t.ess).toBeGreaterThan(1);
+      expect(t.ess).toBeLessThanOrEqual(1000);
+      expect(t.profile.length).toBeGreaterThan(0);
+    }
+    expect(pooled.temperatures[0].ess).not.toBeCloseTo(single.temperatures[0].ess, 3);
+    // Any τ can be reported from the pool, sampled or not; per-temperature weights need it sampled.
+    const between = await executeRun(
+      RunSpec.parse({ ...base, analysis: { ...base.analysis, reweighting: 'mixture', temperatures: [1.5] } }),
+    );
+    expect(between.temperatures.map((t) => [t.temperature, t.n])).toEqual([[1.5, 1000]]);
+    expect(() => RunSpec.parse({ ...base, analysis: { ...base.analysis, temperatures: [1.5] } })).toThrow(
+      /not sampled/,
+    );
+  });
+
   it('stops with a CancellationError when the signal fires', async () => {
     const controller = new AbortController();
     const spec = RunSpec.parse({

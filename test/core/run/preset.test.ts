@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RunSpec } from '../../../src/shared/runspec.js';
+import { RunSpec, analysisTemperatures } from '../../../src/shared/runspec.js';
 import { createSystem } from '../../../src/core/systems/catalog.js';
 
 const root = new URL('../../../', import.meta.url);
@@ -13,7 +13,8 @@ describe('paper double-well preset', () => {
     const spec = RunSpec.parse(preset);
     expect(createSystem(spec.system).id).toBe('double-well');
     expect(spec.training.temperatures).toEqual(expect.arrayContaining([0.5, 1, 2]));
-    expect(spec.sampling.temperatures).toEqual([0.5, 1, 2]);
+    expect(analysisTemperatures(spec)).toEqual([0.5, 1, 2]);
+    expect(spec.sampling.temperatures).toEqual(expect.arrayContaining([0.5, 1, 2]));
     const w = spec.training.stages.map((s) => s.weights);
     expect(w.some((x) => x.ml > 0)).toBe(true);
     expect(w.some((x) => x.kl > 0)).toBe(true);
