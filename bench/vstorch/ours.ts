@@ -135,15 +135,10 @@ export class OurEngine {
 
   /** Flow forward/inverse and energy/forces of small batches, compared against the reference. */
   probe(z: Float32Array, x: Float32Array, n: number) {
-    const dim = this.system.dim;
-    const fwd = tf.tidy(() => {
-      const o = this.flow.forward(tf.tensor2d(z, [n, dim]));
-      return { x: o.y.dataSync() as Float32Array, logDetJ: o.logDetJ.dataSync() as Float32Array };
-    });
-    const inv = tf.tidy(() => {
-      const o = this.flow.inverse(tf.tensor2d(x, [n, dim]));
-      return { z: o.y.dataSync() as Float32Array, logDetJ: o.logDetJ.dataSync() as Float32Array };
-    });
+    const f = this.flow.mapValues('forward', z, n);
+    const i = this.flow.mapValues('inverse', x, n);
+    const fwd = { x: f.y, logDetJ: f.logDetJ };
+    const inv = { z: i.y, logDetJ: i.logDetJ };
     const ef = this.system.energyAndForces(x, n);
     return { forward: fwd, inverse: inv, energy: ef.energy, forces: ef.forces };
   }

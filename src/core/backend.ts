@@ -4,6 +4,9 @@
  * Everything else imports `tf` from here so the choice is made before any tensor exists.
  */
 import * as tf from '@tensorflow/tfjs';
+import { loadNativeAddon } from './native/addon.js';
+import { registerNativeKernels } from './native/wasmKernels.js';
+import { registerSharedIdentity } from './wasmIdentity.js';
 
 export { tf };
 
@@ -31,10 +34,39 @@ async function tryNode(): Promise<boolean> {
   }
 }
 
+/** Whether the wasm backend runs its matrix products through the native addon, and why (not). */
+export interface NativeKernelStatus {
+  active: boolean;
+  detail: string;
+  threads: number;
+}
+
+let native: NativeKernelStatus = { active: false, detail: 'wasm backend not initialised', threads: 1 };
+
+function installNativeKernels(): void {
+  const load = loadNativeAddon();
+  if (!load.addon) {
+    native = { active: false, detail: load.reason, threads: 1 };
+    return;
+  }
+  // One BLAS thread unless asked: training already runs beside the UI on a shared machine.
+  const threads = Math.max(1, Math.floor(Number(process.env.BGW_THREADS) || 1));
+  try {
+    load.addon.setThreads(threads);
+    registerNativeKernels(load.addon);
+    native = { active: true, detail: load.addon.blasConfig().trim(), threads: load.addon.threads() };
+  } catch (err) {
+    native = { active: false, detail: `native kernels not installed: ${(err as Error).message}`, threads: 1 };
+  }
+}
+
 async function tryWasm(): Promise<boolean> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
-    return (await tf.setBackend('wasm')) && tf.getBackend() === 'wasm';
+    if (!((await tf.setBackend('wasm')) && tf.getBackend() === 'wasm')) return false;
+    registerSharedIdentity();
+    installNativeKernels();
+    return true;
   } catch {
     return false;
   }
@@ -86,6 +118,26 @@ export async function initBackend(prefer?: string): Promise<string> {
 
 function nameOf(b: string): string {
   return b === 'node' ? 'tensorflow' : b;
+}
+
+/** True when dense layers should use the native kernels (wasm backend with the addon loaded). */
+export function nativeKernelsActive(): boolean {
+  return native.active && tf.getBackend() === 'wasm';
+}
+
+export function nativeKernelStatus(): NativeKernelStatus {
+  return { ...native };
+}
+
+/**
+ * The backend as runs record it: "wasm + OpenBLAS 0.3.21 (1 thread)" with the native kernels, else
+ * the tfjs backend name ("wasm", "cpu", "tensorflow").
+ */
+export function describeBackend(): string {
+  const name = activeBackend();
+  if (name !== 'wasm' || !native.active) return name;
+  const blas = /OpenBLAS [\d.]+/.exec(native.detail)?.[0] ?? 'native kernels';
+  return `wasm + ${blas} (${native.threads} thread${native.threads === 1 ? '' : 's'})`;
 }
 
 /** The active backend's name, or "uninitialised". */

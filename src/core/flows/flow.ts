@@ -94,6 +94,27 @@ export class Flow {
     });
   }
 
+  /**
+   * Plain values through F_zx ('forward') or F_xz ('inverse'), typed arrays in and out. Reads the
+   * results outside tf.tidy on purpose: tidy walks whatever its callback returns, element by element
+   * for a typed array (measured: 14 % of sampling time).
+   */
+  mapValues(
+    direction: 'forward' | 'inverse',
+    values: Float32Array,
+    n: number,
+  ): { y: Float32Array; logDetJ: Float32Array } {
+    const input = tf.tensor2d(values, [n, this.dim]);
+    const out = direction === 'forward' ? this.forward(input) : this.inverse(input);
+    input.dispose();
+    try {
+      return { y: out.y.dataSync() as Float32Array, logDetJ: out.logDetJ.dataSync() as Float32Array };
+    } finally {
+      out.y.dispose();
+      out.logDetJ.dispose();
+    }
+  }
+
   /** Trainable variables with stable names (what the optimiser updates). */
   variables(): NamedVariable[] {
     return this.blocks.flatMap((b) => b.variables());

@@ -6,7 +6,7 @@
 import { tf } from '../backend.js';
 import type { Rng } from '../random.js';
 import { fastTanh } from './activation.js';
-import { dense } from './dense.js';
+import { dense, denseTanh } from './dense.js';
 
 export type Activation = 'tanh' | 'relu' | 'elu' | 'silu';
 
@@ -69,8 +69,12 @@ export class MLP {
   apply(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;
     this.weights.forEach(({ w, b }, l) => {
-      h = dense(h, w, b);
-      if (l + 1 < this.weights.length) h = activate(h, this.activation);
+      const hidden = l + 1 < this.weights.length;
+      if (hidden && this.activation === 'tanh') h = denseTanh(h, w, b);
+      else {
+        h = dense(h, w, b);
+        if (hidden) h = activate(h, this.activation);
+      }
     });
     return h;
   }

@@ -7,7 +7,7 @@
 import { RunSpec, type MetricsRow, type StageSpec, type TemperatureResult } from '../../shared/runspec.js';
 import { ess } from '../analysis/ess.js';
 import { deltaF, freeEnergyProfile } from '../analysis/freeEnergy.js';
-import { initBackend } from '../backend.js';
+import { describeBackend, initBackend } from '../backend.js';
 import { createFlow } from '../flows/flow.js';
 import { sampleGenerator } from '../sampling/generator.js';
 import { createSystem } from '../systems/catalog.js';
@@ -58,7 +58,8 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
   const spec = RunSpec.parse(input);
   const started = performance.now();
   const seconds = (): number => (performance.now() - started) / 1000;
-  const backend = await initBackend();
+  await initBackend();
+  const backend = describeBackend();
   const system = createSystem(spec.system);
   const signal = hooks.signal;
 

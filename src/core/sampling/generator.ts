@@ -3,7 +3,6 @@
  * x = F_zx(z), u(x), and log weights −u/τ + ‖z‖²/(2τ) + log|det J_zx(z)| for reweighting.
  * Chunked so memory stays bounded (TOOLCHAIN.md: chunk size drives peak memory).
  */
-import { tf } from '../backend.js';
 import type { Flow } from '../flows/flow.js';
 import type { Rng } from '../random.js';
 import type { SampleSet } from '../run/types.js';
@@ -34,10 +33,7 @@ export function sampleGenerator(
   for (let start = 0; start < n; start += chunk) {
     const m = Math.min(chunk, n - start);
     const zc = options.rng.normals(m * dim, sigma);
-    const { xc, logDetJ } = tf.tidy(() => {
-      const out = flow.forward(tf.tensor2d(zc, [m, dim]));
-      return { xc: out.y.dataSync() as Float32Array, logDetJ: out.logDetJ.dataSync() as Float32Array };
-    });
+    const { y: xc, logDetJ } = flow.mapValues('forward', zc, m);
     const u = system.energy(xc, m);
     z.set(zc, start * dim);
     x.set(xc, start * dim);

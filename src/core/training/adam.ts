@@ -3,7 +3,8 @@
  * tf.train.adam so that its whole state (moments and step count) goes into our versioned
  * checkpoints by position, independent of tfjs's global variable names.
  */
-import { tf } from '../backend.js';
+import { nativeKernelsActive, tf } from '../backend.js';
+import { ADAM, SUM_SQUARES } from '../native/wasmKernels.js';
 
 export interface AdamState {
   step: number;
@@ -32,6 +33,16 @@ export class Adam {
     const c1 = 1 - this.beta1 ** this.step;
     const c2 = 1 - this.beta2 ** this.step;
     const alpha = (learningRate * Math.sqrt(c2)) / c1;
+    if (nativeKernelsActive()) {
+      const attrs = { alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, scale };
+      this.params.forEach((p, i) => {
+        const inputs = { p, g: grads[i], m: this.m[i], v: this.v[i] };
+        const [p1, m1, v1] = tf.engine().runKernel(ADAM, inputs, attrs) as tf.Tensor[];
+        [p, this.m[i], this.v[i]].forEach((t, k) => t.assign([p1, m1, v1][k]));
+        tf.dispose([p1, m1, v1]);
+      });
+      return;
+    }
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const g = scale === 1 ? grads[i] : tf.mul(grads[i], scale);
@@ -40,6 +51,17 @@ export class Adam {
         p.assign(tf.sub(p, tf.div(tf.mul(this.m[i], alpha), tf.add(tf.sqrt(this.v[i]), this.epsilon))));
       });
     });
+  }
+
+  /** ‖g‖₂ over all tensors (the global gradient norm used for clipping and the metrics). */
+  static globalNorm(grads: tf.Tensor[]): number {
+    if (nativeKernelsActive()) {
+      const sq = tf.engine().runKernel(SUM_SQUARES, grads as unknown as tf.NamedTensorMap) as tf.Tensor;
+      const value = Math.sqrt(sq.dataSync()[0]);
+      sq.dispose();
+      return value;
+    }
+    return tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
   }
 
   reset(): void {

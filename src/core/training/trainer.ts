@@ -143,7 +143,7 @@ export class Trainer {
     }, this.vars);
 
     const gradList = this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
-    const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
+    const gradNorm = Adam.globalNorm(gradList);
     const loss = value.dataSync()[0];
     const read = (t?: tf.Scalar): number | null => (t ? t.dataSync()[0] : null);
     const metrics: StepMetrics = {

@@ -55,7 +55,7 @@ export function projectServices(
     // Lazy: loading TensorFlow.js just to name the backend would slow every start-up. Jobs choose
     // their backend in their worker, so until this thread has one, name the latest run's.
     'app.info': async () => {
-      const here = (await import('../../core/backend.js')).activeBackend();
+      const here = (await import('../../core/backend.js')).describeBackend();
       const lastRun = ctx.store?.runs
         .list()
         .reverse()

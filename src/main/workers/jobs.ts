@@ -33,8 +33,9 @@ const SAMPLING_PHASES: Record<ProgressEvent['phase'], [number, number]> = {
 
 async function loadExecutor(deps: JobDeps, emit: Emit): Promise<ExecuteRun> {
   if (deps.executeRun) return deps.executeRun;
-  const { initBackend } = await import('../../core/backend.js');
-  emit({ type: 'backend', name: await initBackend() });
+  const { initBackend, describeBackend } = await import('../../core/backend.js');
+  await initBackend();
+  emit({ type: 'backend', name: describeBackend() });
   const { executeRun } = await import('../../core/run/execute.js');
   return executeRun;
 }

@@ -1,0 +1,93 @@
+/**
+ * Loads the optional native kernel addon (native/: OpenBLAS matrix products and fused dense-layer
+ * kernels over the wasm heap). It is built by `npm install` where a C compiler and OpenBLAS exist;
+ * everywhere else this returns null with the reason and the engine stays on plain WebAssembly.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface NativeKernelAddon {
+  /** c = op(a)·op(b) (+ bias) (then tanh when activation = 1); all arguments after heap are byte offsets. */
+  gemm(
+    heap: ArrayBuffer,
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    bias: number,
+    activation: number,
+  ): void;
+  tanhGrad(heap: ArrayBuffer, y: number, dy: number, out: number, length: number): void;
+  colSum(heap: ArrayBuffer, a: number, out: number, m: number, n: number): void;
+  /** Energies (and forces = −∇u when given) of n dimer configurations; params in DIMER_PARAMS order. */
+  dimer(
+    x: Float32Array | Float64Array,
+    n: number,
+    params: Float64Array,
+    energy: Float64Array,
+    forces: Float64Array | null,
+  ): void;
+  adam(
+    heap: ArrayBuffer,
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    length: number,
+    alpha: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    scale: number,
+  ): void;
+  sumSquares(heap: ArrayBuffer, a: number, length: number): number;
+  setThreads(n: number): void;
+  threads(): number;
+  blasConfig(): string;
+}
+
+export type AddonLoad = { addon: NativeKernelAddon; path: string } | { addon: null; reason: string };
+
+const RELATIVE = join('native', 'build', 'Release', 'bgw_kernels.node');
+
+/** The built addon next to the package root, found by walking up from this module (src or out/). */
+function findAddon(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, RELATIVE);
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+let cached: AddonLoad | null = null;
+
+/** The addon, loaded once per process (null where it is not built or BGW_NATIVE=0). */
+export function nativeAddon(): NativeKernelAddon | null {
+  cached ??= loadNativeAddon();
+  return cached.addon;
+}
+
+export function loadNativeAddon(): AddonLoad {
+  if (process.env.BGW_NATIVE === '0') return { addon: null, reason: 'disabled by BGW_NATIVE=0' };
+  const path = process.env.BGW_NATIVE_KERNELS ? resolve(process.env.BGW_NATIVE_KERNELS) : findAddon();
+  if (!path) return { addon: null, reason: `${RELATIVE} is not built (npm run build:native)` };
+  try {
+    const addon = createRequire(import.meta.url)(path) as NativeKernelAddon;
+    return { addon, path };
+  } catch (err) {
+    return { addon: null, reason: `${path} did not load: ${(err as Error).message}` };
+  }
+}
