@@ -313,9 +313,8 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   const tag = s.variant ? `-${s.variant}` : '';
   const lines: string[] = [];
   const u0 = refs[0]?.umbrella;
-  const refName = u0
-    ? `umbrella + WHAM (${(u0.totalSteps / (2 * u0.windows)).toExponential(1)} steps per window and pass)`
-    : 'quadrature';
+  // `windows` counts both passes, so this is the MC steps of one window in one pass.
+  const refName = u0 ? `umbrella + WHAM, ${u0.totalSteps / u0.windows} steps per window` : 'quadrature';
   lines.push(
     `**${spec.name ?? s.preset}**${s.variant ? ` (variant: ${s.variant})` : ''} — backend ${s.result.backend}, ` +
       `wall time ${s.result.wallTimeSeconds.toFixed(0)} s, ${s.result.iterations} iterations, ${s.result.skippedSteps} skipped steps, ` +
