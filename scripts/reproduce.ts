@@ -200,7 +200,10 @@ function references(spec: RunSpec, system: EnergySystem, dir: string): Reference
       };
     }
     // Umbrella sampling with the paper's settings, cached: it is the slow part of a dimer reference.
-    const cache = join(dir, `umbrella-tau${tau}.json`);
+    // The 4× longer windows (`bgw umbrella … --steps 200000`), when saved, are the better-converged
+    // reference (docs/results.md) and are preferred.
+    const long = join(dir, `umbrella-steps200k-tau${tau}.json`);
+    const cache = existsSync(long) ? long : join(dir, `umbrella-tau${tau}.json`);
     let u: UmbrellaFreeEnergy;
     if (existsSync(cache)) {
       console.error(`reference τ = ${tau}: reusing ${cache}`);
@@ -322,7 +325,9 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   const unit = system.reactionCoordinate.unit;
   const tag = s.variant ? `-${s.variant}` : '';
   const lines: string[] = [];
-  const refName = refs[0]?.method === 'umbrella' ? 'umbrella + WHAM' : 'quadrature';
+  const u0 = refs[0]?.umbrella;
+  // `windows` counts both passes, so this is the MC steps of one window in one pass.
+  const refName = u0 ? `umbrella + WHAM, ${u0.totalSteps / u0.windows} steps per window` : 'quadrature';
   lines.push(
     `**${spec.name ?? s.preset}**${s.variant ? ` (variant: ${s.variant})` : ''} — backend ${s.result.backend}, ` +
       `wall time ${s.result.wallTimeSeconds.toFixed(0)} s, ${s.result.iterations} iterations, ${s.result.skippedSteps} skipped steps, ` +

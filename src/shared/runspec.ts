@@ -27,6 +27,11 @@ export const MetropolisDataSpec = z.object({
   temperature: z.number().positive().default(1),
   /** Starting configurations; defaults to the system's initial configurations. */
   starts: z.array(z.array(z.number())).optional(),
+  /**
+   * Relabel identical (solvent) particles of every frame against the first start (Hungarian
+   * assignment, as the paper), so the flow need not learn permutation symmetry. Absent means false.
+   */
+  relabel: z.boolean().optional(),
 });
 
 export const DatasetDataSpec = z.object({
@@ -49,6 +54,11 @@ export const FlowSpec = z.object({
   /** Hidden layer widths of each S and T network. */
   hidden: z.array(z.number().int().positive()).min(1),
   activation: z.enum(['tanh', 'relu', 'elu', 'silu']).default('tanh'),
+  /**
+   * A fixed linear whitening layer (PCA of the training data) between the last block and x, as in
+   * the paper's code; a run without training data keeps it at the identity. Absent means false.
+   */
+  whiten: z.boolean().optional(),
 });
 
 export const StageSpec = z.object({

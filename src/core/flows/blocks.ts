@@ -17,10 +17,13 @@ export interface FlowOutput {
 }
 
 export interface Block {
-  readonly type: 'R' | 'N' | 'S';
+  readonly type: 'R' | 'N' | 'S' | 'W';
   forward(x: tf.Tensor2D): FlowOutput;
   inverse(y: tf.Tensor2D): FlowOutput;
+  /** Trainable variables. */
   variables(): NamedVariable[];
+  /** Fixed tensors that are saved with the weights but not trained (the whitening layer's). */
+  constants?(): NamedVariable[];
 }
 
 /** Constant 0/1 matrices that pick the even or odd channels (gather-free: wasm lacks its gradient). */

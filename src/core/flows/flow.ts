@@ -14,6 +14,7 @@ import {
   type FlowOutput,
 } from './blocks.js';
 import type { NamedVariable } from './mlp.js';
+import { fitWhitening, Whitening } from './whitening.js';
 
 export interface FlowArchitecture {
   dim: number;
@@ -22,11 +23,14 @@ export interface FlowArchitecture {
   sharedTrunk?: boolean;
   hidden: number[];
   activation: FlowSpec['activation'];
+  /** A fixed PCA whitening layer on the configuration side (absent in older saved flows). */
+  whiten?: boolean;
 }
 
 export class Flow {
   readonly blocks: Block[];
   private readonly splits: ChannelSplit[];
+  private readonly whitening: Whitening | null;
 
   constructor(
     readonly architecture: FlowArchitecture,
@@ -47,6 +51,17 @@ export class Flow {
         ? new AffineCoupling(split, hidden, activation, rng, name, architecture.sharedTrunk === true)
         : new AdditiveCoupling(split, hidden, activation, rng, name);
     });
+    // Last in z → x order: the coupling blocks work in whitened coordinates.
+    this.whitening = architecture.whiten ? new Whitening(dim, `b${this.blocks.length}W`) : null;
+    if (this.whitening) this.blocks.push(this.whitening);
+  }
+
+  /**
+   * Set the whitening layer (if the flow has one) to the PCA of `n` training frames; a flow
+   * without training data keeps the identity.
+   */
+  fitWhitening(data: ArrayLike<number>, n: number): void {
+    this.whitening?.set(fitWhitening(data, n, this.dim));
   }
 
   get dim(): number {
@@ -102,13 +117,18 @@ export class Flow {
     }
   }
 
-  /** Trainable variables with stable names (used by serialisation and the optimiser). */
+  /** Trainable variables with stable names (what the optimiser updates). */
   variables(): NamedVariable[] {
     return this.blocks.flatMap((b) => b.variables());
   }
 
+  /** Everything serialised with the flow: the trainable variables, then the fixed tensors. */
+  tensors(): NamedVariable[] {
+    return [...this.variables(), ...this.blocks.flatMap((b) => b.constants?.() ?? [])];
+  }
+
   dispose(): void {
-    for (const { variable } of this.variables()) variable.dispose();
+    for (const { variable } of this.tensors()) variable.dispose();
     for (const s of this.splits) s.dispose();
   }
 }
@@ -121,6 +141,7 @@ export function createFlow(spec: FlowSpec, dim: number, rng: Rng): Flow {
       hidden: [...spec.hidden],
       activation: spec.activation,
       ...(spec.sharedTrunk ? { sharedTrunk: true } : {}),
+      ...(spec.whiten ? { whiten: true } : {}),
     },
     rng,
   );

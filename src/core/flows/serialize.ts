@@ -26,9 +26,9 @@ interface FlowHeader extends WeightsHeader {
   version: number;
 }
 
-/** Header fields and float32 arrays of the flow's weights, in variable order. */
+/** Header fields and float32 arrays of the flow's weights and fixed tensors, in order. */
 export function weightsPayload(flow: Flow): { header: WeightsHeader; arrays: Float32Array[] } {
-  const vars = flow.variables();
+  const vars = flow.tensors();
   return {
     header: {
       architecture: flow.architecture,
@@ -61,7 +61,8 @@ function checkHeader(header: FlowHeader): FlowHeader {
 
 export function describeArchitecture(a: FlowArchitecture): string {
   const trunk = a.sharedTrunk ? ', shared S/T trunk' : '';
-  return `dim ${a.dim}, blocks ${a.blocks.join('')}${trunk}, hidden [${a.hidden.join(', ')}], ${a.activation}`;
+  const base = `dim ${a.dim}, blocks ${a.blocks.join('')}${trunk}, hidden [${a.hidden.join(', ')}], ${a.activation}`;
+  return a.whiten ? `${base}, whitened` : base;
 }
 
 /**
@@ -76,7 +77,7 @@ export function assignWeights(flow: Flow, header: WeightsHeader, data: Float32Ar
       `Weights were saved for a different flow architecture: saved ${got}; this flow has ${want}`,
     );
   }
-  const vars = flow.variables();
+  const vars = flow.tensors();
   if (vars.length !== header.tensors.length) {
     throw new Error(`Weights hold ${header.tensors.length} tensors; the flow has ${vars.length}`);
   }

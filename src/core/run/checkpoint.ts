@@ -56,7 +56,8 @@ function read(bytes: Uint8Array): { header: CheckpointHeader; data: Float32Array
 export function restoreCheckpoint(flow: Flow, bytes: Uint8Array): TrainerState {
   const { header, data } = read(bytes);
   let offset = assignWeights(flow, header, data);
-  const sizes = header.tensors.map((t) => t.shape.reduce((a, b) => a * b, 1));
+  // Optimizer moments exist for the trainable variables only (not the whitening constants).
+  const sizes = flow.variables().map(({ variable }) => variable.size);
   const take = (): Float32Array[] =>
     sizes.map((s) => {
       const a = data.slice(offset, offset + s);

@@ -81,6 +81,8 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
   throwIfAborted(signal);
 
   const flow = createFlow(spec.flow, system.dim, streamRng(spec.seed, STREAM.init));
+  // Resumed or fine-tuned runs overwrite this with the stored whitening below.
+  if (spec.flow.whiten && data) flow.fitWhitening(data, data.length / system.dim);
   const trainer = new Trainer(flow, system, spec.training, data, streamRng(spec.seed, STREAM.train));
   try {
     if (hooks.resume) trainer.setState(restoreCheckpoint(flow, hooks.resume.bytes));

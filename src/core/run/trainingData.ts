@@ -6,6 +6,7 @@
 import type { RunSpec } from '../../shared/runspec.js';
 import { Rng } from '../random.js';
 import { metropolis, type MetropolisHooks } from '../sampling/metropolis.js';
+import { relabelIdentical, solventOf } from '../sampling/relabel.js';
 import type { EnergySystem } from '../systems/types.js';
 
 /** Independent Rng stream `k` of a run seed. */
@@ -29,7 +30,7 @@ export function simulateTrainingData(
   if (d.source !== 'metropolis')
     throw new Error(`Run data comes from dataset "${d.datasetId}", not Metropolis`);
   const starts = d.starts ? d.starts.map((s) => Float64Array.from(s)) : system.initialConfigurations();
-  return metropolis(
+  const frames = metropolis(
     system,
     {
       starts,
@@ -42,4 +43,9 @@ export function simulateTrainingData(
     streamRng(spec.seed, STREAM.data),
     hooks,
   );
+  const identical = d.relabel ? solventOf(system) : [];
+  if (identical.length < 2) return frames;
+  // The paper's canonical order: solvent relabelled against the first start's positions.
+  const spatialDims = system.layout?.spatialDims ?? 2;
+  return relabelIdentical(frames, frames.length / system.dim, starts[0], identical, spatialDims);
 }

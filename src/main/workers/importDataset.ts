@@ -3,11 +3,11 @@
  * (particles in 2D; the dimer's solvent may be relabelled against its initial grid).
  */
 import { importTrajectory } from '../../core/io/import.js';
+import { solventOf } from '../../core/sampling/relabel.js';
 import { bytesSource, type ByteSource } from '../../core/io/source.js';
 import { createSystem } from '../../core/systems/catalog.js';
 import type { EnergySystem } from '../../core/systems/types.js';
 import { fileSource } from '../io/fileSource.js';
-import { solventOf } from './particles.js';
 import type { JobRequest } from './protocol.js';
 
 export interface ImportedDataset {

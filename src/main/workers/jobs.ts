@@ -5,11 +5,10 @@
  */
 import { createSystem } from '../../core/systems/catalog.js';
 import { metropolisRun } from '../../core/sampling/metropolis.js';
-import { relabelIdentical } from '../../core/sampling/relabel.js';
+import { relabelIdentical, solventOf } from '../../core/sampling/relabel.js';
 import { Rng } from '../../core/random.js';
 import type { ExecuteRun, ProgressEvent } from '../../core/run/types.js';
 import type { Emit, JobRequest } from './protocol.js';
-import { solventOf } from './particles.js';
 import { buffersOf } from './transfer.js';
 
 export interface JobDeps {

@@ -98,6 +98,19 @@ describe('executeRun', () => {
     expect(storedArchitecture(full[2].bytes).blocks).toEqual(['R', 'S', 'R']);
   });
 
+  it('a whitened flow fits its whitening to the data, stores it, and resumes bit for bit', async () => {
+    const spec = RunSpec.parse({ ...tinySpec, flow: { ...tinySpec.flow, whiten: true } });
+    const full: Checkpoint[] = [];
+    const uninterrupted = await executeRun(spec, { onCheckpoint: (c) => void full.push(c) });
+    const resumed: Checkpoint[] = [];
+    const again = await executeRun(spec, { resume: full[0], onCheckpoint: (c) => void resumed.push(c) });
+    expect(Buffer.from(resumed[1].bytes).equals(Buffer.from(full[2].bytes))).toBe(true);
+    expect(again.temperatures).toEqual(uninterrupted.temperatures);
+    expect(storedArchitecture(full[2].bytes).whiten).toBe(true);
+    const plain = await executeRun(RunSpec.parse(tinySpec));
+    expect(plain.temperatures[0].deltaF).not.toEqual(uninterrupted.temperatures[0].deltaF);
+  });
+
   it('fine-tunes from given weights, and rejects weights of another architecture', async () => {
     const spec = RunSpec.parse(tinySpec);
     let last: Checkpoint | null = null;
