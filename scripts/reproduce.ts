@@ -328,6 +328,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   const u0 = refs[0]?.umbrella;
   // `windows` counts both passes, so this is the MC steps of one window in one pass.
   const refName = u0 ? `umbrella + WHAM, ${u0.totalSteps / u0.windows} steps per window` : 'quadrature';
+  const refShort = u0 ? 'umbrella + WHAM' : 'quadrature';
   lines.push(
     `**${spec.name ?? s.preset}**${s.variant ? ` (variant: ${s.variant})` : ''} — backend ${s.result.backend}, ` +
       `wall time ${s.result.wallTimeSeconds.toFixed(0)} s, ${s.result.iterations} iterations, ${s.result.skippedSteps} skipped steps, ` +
@@ -388,12 +389,12 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
     writeFileSync(
       join(dir, `profile${tag}-tau${t.temperature}.svg`),
       writeSvgPlot({
-        title: `${system.name}, τ = ${t.temperature}: generator vs ${refName}`,
+        title: `${system.name.replace(/ \(.*\)$/, '')}, τ = ${t.temperature}: generator vs ${refShort}`,
         xLabel: `${system.reactionCoordinate.label} (${unit})`,
         yLabel: 'F (kT₀)',
         xRange: [range[0], range[1]],
         series: [
-          { label: refName, x: ref.profile.map((b) => b.rc), y: ref.profile.map((b) => b.F), dashed: true },
+          { label: refShort, x: ref.profile.map((b) => b.rc), y: ref.profile.map((b) => b.F), dashed: true },
           {
             label: 'Boltzmann generator',
             x: grid.map((b) => b.rc),
@@ -434,7 +435,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   writeFileSync(
     join(dir, `energy-histogram${tag}.svg`),
     writeSvgPlot({
-      title: `${system.name}: energies of the training data and of generated samples (raw)`,
+      title: `${system.name.replace(/ \(.*\)$/, '')}: energies of data and generated samples (raw)`,
       xLabel: 'energy u (kT₀)',
       yLabel: 'fraction of samples',
       series: [

@@ -142,7 +142,9 @@ export function writeSvgPlot(spec: PlotSpec): string {
       }
     out.push('</g>');
     const ly = MARGIN.top + 14 + 16 * k;
-    const lx = MARGIN.left + plotW - 170;
+    // Right-aligned legend, as wide as its longest label (~6.5 px per character at 12 px).
+    const longest = Math.max(...spec.series.map((u) => u.label.length));
+    const lx = MARGIN.left + plotW - 40 - Math.min(plotW / 2, 6.5 * longest);
     out.push(
       `<line x1="${lx}" x2="${lx + 22}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="1.8"${dash}/>`,
       `<text x="${lx + 28}" y="${ly}" dominant-baseline="middle">${escapeXml(s.label)}</text>`,
