@@ -62,8 +62,10 @@ export function presetSpec(
         stride: 10,
         stepSize: stepSizeFor(system.id),
         temperature: 1,
+        // The paper relabels identical solvent particles and whitens the coordinates.
+        ...(system.id === 'dimer' ? { relabel: true } : {}),
       },
-      flow: { blocks: Array(8).fill('R'), hidden: [200, 200, 200], activation: 'tanh' },
+      flow: { blocks: Array(8).fill('R'), hidden: [200, 200, 200], activation: 'tanh', whiten: true },
       training: {
         batchSize: 8000,
         learningRate: 1e-4,
