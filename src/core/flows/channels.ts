@@ -5,21 +5,17 @@
  * faster there than strided copies (docs/performance.md).
  */
 import { tf } from '../backend.js';
-import { INTERLEAVE, SCATTER_COLUMNS, SELECT_COLUMNS } from '../native/wasmKernels.js';
+import { INTERLEAVE, runKernel, SCATTER_COLUMNS, SELECT_COLUMNS } from '../native/wasmKernels.js';
 
 type Arg = tf.Tensor | tf.GradSaveFunc;
-
-function run(kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): tf.Tensor2D {
-  return tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor2D;
-}
 
 const selectWith = (parity: number) =>
   tf.customGrad((...args: Arg[]) => {
     const x = args[0] as tf.Tensor2D;
     const width = x.shape[1];
     return {
-      value: run(SELECT_COLUMNS, { x }, { parity }),
-      gradFunc: (dy: tf.Tensor2D) => run(SCATTER_COLUMNS, { x: dy }, { parity, width }),
+      value: runKernel<tf.Tensor2D>(SELECT_COLUMNS, { x }, { parity }),
+      gradFunc: (dy: tf.Tensor2D) => runKernel<tf.Tensor2D>(SCATTER_COLUMNS, { x: dy }, { parity, width }),
     };
   }) as (x: tf.Tensor2D) => tf.Tensor2D;
 
@@ -34,10 +30,10 @@ const interleaveWith = (parity: number) =>
   tf.customGrad((...args: Arg[]) => {
     const [a, b] = args as [tf.Tensor2D, tf.Tensor2D];
     return {
-      value: run(INTERLEAVE, { a, b }, { parity }),
+      value: runKernel<tf.Tensor2D>(INTERLEAVE, { a, b }, { parity }),
       gradFunc: (dy: tf.Tensor2D) => [
-        run(SELECT_COLUMNS, { x: dy }, { parity }),
-        run(SELECT_COLUMNS, { x: dy }, { parity: 1 - parity }),
+        runKernel<tf.Tensor2D>(SELECT_COLUMNS, { x: dy }, { parity }),
+        runKernel<tf.Tensor2D>(SELECT_COLUMNS, { x: dy }, { parity: 1 - parity }),
       ],
     };
   }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;

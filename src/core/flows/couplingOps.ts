@@ -5,26 +5,22 @@
  * per block and direction, and tfjs's per-call cost, not the arithmetic, dominated them.
  */
 import { tf } from '../backend.js';
-import { AFFINE, AFFINE_GRAD, SCALED_TANH, SCALED_TANH_GRAD } from '../native/wasmKernels.js';
+import { AFFINE, AFFINE_GRAD, runKernel, SCALED_TANH, SCALED_TANH_GRAD } from '../native/wasmKernels.js';
 
 type Arg = tf.Tensor | tf.GradSaveFunc;
 type Unary = (x: tf.Tensor2D) => tf.Tensor2D;
 type Ternary = (x: tf.Tensor2D, s: tf.Tensor2D, t: tf.Tensor2D) => tf.Tensor2D;
 
-function run(kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): tf.Tensor {
-  return tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor;
-}
-
 /** s = bound·tanh(raw/bound). */
 export function nativeScaledTanh(bound: number): Unary {
   return tf.customGrad((...args: Arg[]) => {
     const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    const s = run(SCALED_TANH, { x }, { bound }) as tf.Tensor2D;
+    const s = runKernel<tf.Tensor2D>(SCALED_TANH, { x }, { bound });
     save([s]);
     return {
       value: s,
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
-        run(SCALED_TANH_GRAD, { s: saved[0], dy }, { bound }),
+        runKernel(SCALED_TANH_GRAD, { s: saved[0], dy }, { bound }),
     };
   }) as Unary;
 }
@@ -33,13 +29,13 @@ export function nativeScaledTanh(bound: number): Unary {
 export function nativeAffine(inverse: boolean): Ternary {
   return tf.customGrad((...args: Arg[]) => {
     const [x, s, t, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-    const y = run(AFFINE, { x, s, t }, { inverse }) as tf.Tensor2D;
+    const y = runKernel<tf.Tensor2D>(AFFINE, { x, s, t }, { inverse });
     save([x, s, y]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [xs, ss, ys] = saved;
-        return tf.engine().runKernel(AFFINE_GRAD, { x: xs, s: ss, y: ys, dy }, { inverse }) as tf.Tensor[];
+        return runKernel<tf.Tensor[]>(AFFINE_GRAD, { x: xs, s: ss, y: ys, dy }, { inverse });
       },
     };
   }) as Ternary;

@@ -10,7 +10,7 @@
  *   XNNPACK (TOOLCHAIN.md: 6x slower step); tanh is our 2σ(2x)−1 (activation.ts).
  */
 import { nativeKernelsActive, tf } from '../backend.js';
-import { COL_SUM, DENSE, TANH_GRAD } from '../native/wasmKernels.js';
+import { COL_SUM, DENSE, runKernel as run, TANH_GRAD } from '../native/wasmKernels.js';
 import { fastTanh } from './activation.js';
 
 type Arg = tf.Tensor | tf.GradSaveFunc;
@@ -27,10 +27,6 @@ const tfjsDense: Dense = tf.customGrad((...args: Arg[]) => {
     },
   };
 }) as Dense;
-
-function run(kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor {
-  return tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor;
-}
 
 function nativeDenseWith(activation: 'linear' | 'tanh'): Dense {
   return tf.customGrad((...args: Arg[]) => {

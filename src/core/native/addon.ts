@@ -125,13 +125,18 @@ function findAddon(): string | null {
 
 let cached: AddonLoad | null = null;
 
-/** The addon, loaded once per process (null where it is not built or BGW_NATIVE=0). */
-export function nativeAddon(): NativeKernelAddon | null {
-  cached ??= loadNativeAddon();
-  return cached.addon;
+/** The addon or why not, looked up and loaded once per process (the backend and the dimer share it). */
+export function loadNativeAddon(): AddonLoad {
+  cached ??= load();
+  return cached;
 }
 
-export function loadNativeAddon(): AddonLoad {
+/** The addon, or null where it is not built or BGW_NATIVE=0. */
+export function nativeAddon(): NativeKernelAddon | null {
+  return loadNativeAddon().addon;
+}
+
+function load(): AddonLoad {
   if (process.env.BGW_NATIVE === '0') return { addon: null, reason: 'disabled by BGW_NATIVE=0' };
   const path = process.env.BGW_NATIVE_KERNELS ? resolve(process.env.BGW_NATIVE_KERNELS) : findAddon();
   if (!path) return { addon: null, reason: `${RELATIVE} is not built (npm run build:native)` };

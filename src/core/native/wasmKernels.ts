@@ -1,9 +1,11 @@
 /**
  * Native kernels for the tfjs wasm backend. Tensors stay where the wasm backend keeps them (its
  * heap); the addon reads and writes them in place. We replace BatchMatMul (rank 2, or rank 3 with
- * one batch) and add three kernels the dense layer uses: BgwDense (x·W + b, optionally tanh, one
- * pass), BgwTanhGrad and BgwColSum, and two the optimiser uses: BgwAdam and BgwSumSquares (one call
- * per tensor instead of ~12 tfjs ops, whose dispatch dominated the update). Everything else stays on the wasm backend's own kernels.
+ * one batch) and add kernels for the dense layer (BgwDense: x·W + b, optionally tanh, in one pass;
+ * BgwTanhGrad, BgwColSum), the optimiser (BgwAdam, BgwSumSquares: one call per tensor instead of
+ * ~12 tfjs ops), and the coupling blocks (channel split/merge, bounded scale, affine map). tfjs's
+ * per-call cost, not the arithmetic, dominated those small ops. Everything else stays on the wasm
+ * backend's own kernels.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 // Not ../backend.js: backend.ts installs these kernels, and this module must not import it back.
@@ -45,8 +47,30 @@ function heap(backend: BackendWasm): ArrayBuffer {
   return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
 }
 
+/**
+ * Run one of the kernels above on the active backend (they have no tfjs op wrapper). Returns the
+ * output tensor, or the array of them for the multi-output kernels (BgwAdam, BgwAffineGrad).
+ */
+export function runKernel<T extends tf.Tensor | tf.Tensor[] = tf.Tensor>(
+  kernel: string,
+  inputs: tf.NamedTensorMap,
+  attrs: tf.NamedAttrMap = {},
+): T {
+  return tf.engine().runKernel(kernel, inputs, attrs) as T;
+}
+
+const size = (t: tf.TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
+
 function float32(...ts: tf.TensorInfo[]): boolean {
   return ts.every((t) => t.dtype === 'float32');
+}
+
+/** Every input must be float32 with the first one's shape (the elementwise kernels); their size. */
+function sameShape(name: string, ts: tf.TensorInfo[]): number {
+  if (!float32(...ts) || ts.some((t) => t.shape.join() !== ts[0].shape.join())) {
+    throw new Error(`${name}: inputs differ in shape or type (${ts.map((t) => `[${t.shape}]`).join(' ')})`);
+  }
+  return size(ts[0]);
 }
 
 /** [rows, cols] of a rank-2 tensor or a rank-3 tensor with a batch of one, else null. */
@@ -136,10 +160,10 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
   const tanhGrad = (args: KernelArgs): tf.TensorInfo => {
     const backend = args.backend as BackendWasm;
     const { y, dy } = args.inputs as { y: tf.TensorInfo; dy: tf.TensorInfo };
+    const n = sameShape(TANH_GRAD, [y, dy]);
     const out = backend.makeOutput(y.shape, 'float32');
-    const size = y.shape.reduce((p, d) => p * d, 1);
-    if (size > 0)
-      addon.tanhGrad(heap(backend), offset(backend, y), offset(backend, dy), offset(backend, out), size);
+    if (n > 0)
+      addon.tanhGrad(heap(backend), offset(backend, y), offset(backend, dy), offset(backend, out), n);
     return out;
   };
 
@@ -152,8 +176,6 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     else if (n > 0) addon.colSum(heap(backend), offset(backend, x), offset(backend, out), m, n);
     return out;
   };
-
-  const size = (t: tf.TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
 
   const adam = (args: KernelArgs): tf.TensorInfo[] => {
     const backend = args.backend as BackendWasm;
@@ -236,14 +258,6 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
         parity,
       );
     return out;
-  };
-
-  /** Every input must be float32 with the first one's shape (the elementwise kernels). */
-  const sameShape = (name: string, ts: tf.TensorInfo[]) => {
-    if (!float32(...ts) || ts.some((t) => t.shape.join() !== ts[0].shape.join())) {
-      throw new Error(`${name}: inputs differ in shape or type (${ts.map((t) => `[${t.shape}]`).join(' ')})`);
-    }
-    return size(ts[0]);
   };
 
   const scaledTanh =

@@ -4,7 +4,7 @@
  * checkpoints by position, independent of tfjs's global variable names.
  */
 import { nativeKernelsActive, tf } from '../backend.js';
-import { ADAM, SUM_SQUARES } from '../native/wasmKernels.js';
+import { ADAM, runKernel, SUM_SQUARES } from '../native/wasmKernels.js';
 
 export interface AdamState {
   step: number;
@@ -37,7 +37,7 @@ export class Adam {
       const attrs = { alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, scale };
       this.params.forEach((p, i) => {
         const inputs = { p, g: grads[i], m: this.m[i], v: this.v[i] };
-        const [p1, m1, v1] = tf.engine().runKernel(ADAM, inputs, attrs) as tf.Tensor[];
+        const [p1, m1, v1] = runKernel<tf.Tensor[]>(ADAM, inputs, attrs);
         [p, this.m[i], this.v[i]].forEach((t, k) => t.assign([p1, m1, v1][k]));
         tf.dispose([p1, m1, v1]);
       });
@@ -56,7 +56,7 @@ export class Adam {
   /** ‖g‖₂ over all tensors (the global gradient norm used for clipping and the metrics). */
   static globalNorm(grads: tf.Tensor[]): number {
     if (nativeKernelsActive()) {
-      const sq = tf.engine().runKernel(SUM_SQUARES, grads as unknown as tf.NamedTensorMap) as tf.Tensor;
+      const sq = runKernel(SUM_SQUARES, grads as unknown as tf.NamedTensorMap);
       const value = Math.sqrt(sq.dataSync()[0]);
       sq.dispose();
       return value;
