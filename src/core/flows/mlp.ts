@@ -5,7 +5,6 @@
  */
 import { tf } from '../backend.js';
 import type { Rng } from '../random.js';
-import { fastTanh } from './activation.js';
 import { dense, denseTanh } from './dense.js';
 
 export type Activation = 'tanh' | 'relu' | 'elu' | 'silu';
@@ -15,10 +14,9 @@ export interface NamedVariable {
   variable: tf.Variable;
 }
 
-function activate(x: tf.Tensor2D, a: Activation): tf.Tensor2D {
+/** The other nonlinearities; tanh is fused into the dense layer (denseTanh). */
+function activate(x: tf.Tensor2D, a: Exclude<Activation, 'tanh'>): tf.Tensor2D {
   switch (a) {
-    case 'tanh':
-      return fastTanh(x) as tf.Tensor2D;
     case 'relu':
       return tf.relu(x);
     case 'elu':
@@ -68,13 +66,11 @@ export class MLP {
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;
+    const a = this.activation;
     this.weights.forEach(({ w, b }, l) => {
       const hidden = l + 1 < this.weights.length;
-      if (hidden && this.activation === 'tanh') h = denseTanh(h, w, b);
-      else {
-        h = dense(h, w, b);
-        if (hidden) h = activate(h, this.activation);
-      }
+      if (!hidden) h = dense(h, w, b);
+      else h = a === 'tanh' ? denseTanh(h, w, b) : activate(dense(h, w, b), a);
     });
     return h;
   }
