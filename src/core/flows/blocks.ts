@@ -4,9 +4,8 @@
  */
 import { nativeKernelsActive, tf } from '../backend.js';
 import type { Rng } from '../random.js';
-import { fastTanh } from './activation.js';
 import { interleaveChannels, selectChannels } from './channels.js';
-import { nativeAffine, nativeScaledTanh } from './couplingOps.js';
+import { affineMap, boundedScale } from './couplingOps.js';
 import { project } from './dense.js';
 import { MLP, makeVariable, type Activation, type NamedVariable } from './mlp.js';
 
@@ -81,10 +80,6 @@ export class ChannelSplit {
  */
 const S_MAX = 2;
 
-const boundedScale = nativeScaledTanh(S_MAX);
-const affineForward = nativeAffine(false);
-const affineInverse = nativeAffine(true);
-
 /**
  * Affine coupling (RealNVP): y₂ = x₂·exp(S(x₁)) + T(x₁), y₁ = x₁. S and T are two networks (the
  * paper), or with `sharedTrunk` one network whose 2·d₂ outputs are split into S and T.
@@ -115,26 +110,20 @@ export class AffineCoupling implements Block {
       'st' in this.nets
         ? (tf.split(this.nets.st.apply(x1), 2, 1) as [tf.Tensor2D, tf.Tensor2D])
         : [this.nets.s.apply(x1), this.nets.t.apply(x1)];
-    if (nativeKernelsActive()) return [boundedScale(raw), t];
-    const s = tf.mul(fastTanh(tf.div(raw, S_MAX)), S_MAX) as tf.Tensor2D;
-    return [s, t];
+    return [boundedScale(raw, S_MAX), t];
   }
 
   forward(x: tf.Tensor2D): FlowOutput {
     const [x1, x2] = this.split.split(x);
     const [s, t] = this.scaleShift(x1);
-    const y2 = nativeKernelsActive()
-      ? affineForward(x2, s, t)
-      : (tf.add(tf.mul(x2, tf.exp(s)), t) as tf.Tensor2D);
+    const y2 = affineMap(x2, s, t, false);
     return { y: this.split.merge(x1, y2), logDetJ: tf.sum(s, 1) };
   }
 
   inverse(y: tf.Tensor2D): FlowOutput {
     const [y1, y2] = this.split.split(y);
     const [s, t] = this.scaleShift(y1);
-    const x2 = nativeKernelsActive()
-      ? affineInverse(y2, s, t)
-      : (tf.mul(tf.sub(y2, t), tf.exp(tf.neg(s))) as tf.Tensor2D);
+    const x2 = affineMap(y2, s, t, true);
     return { y: this.split.merge(y1, x2), logDetJ: tf.neg(tf.sum(s, 1)) as tf.Tensor1D };
   }
 

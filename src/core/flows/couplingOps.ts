@@ -3,9 +3,11 @@
  * active): the bounded log-scale s = bound·tanh(raw/bound) and the map y = x·eˢ + t (or its inverse
  * (x − t)·e⁻ˢ), each with a hand-written gradient. With plain tfjs ops these are ~25 kernel calls
  * per block and direction, and tfjs's per-call cost, not the arithmetic, dominated them.
+ * boundedScale and affineMap choose: the native kernel where active, else the tfjs formula.
  */
-import { tf } from '../backend.js';
+import { nativeKernelsActive, tf } from '../backend.js';
 import { AFFINE, AFFINE_GRAD, runKernel, SCALED_TANH, SCALED_TANH_GRAD } from '../native/wasmKernels.js';
+import { fastTanh } from './activation.js';
 
 type Arg = tf.Tensor | tf.GradSaveFunc;
 type Unary = (x: tf.Tensor2D) => tf.Tensor2D;
@@ -39,4 +41,20 @@ export function nativeAffine(inverse: boolean): Ternary {
       },
     };
   }) as Ternary;
+}
+
+const scales = new Map<number, Unary>();
+const affines = [nativeAffine(false), nativeAffine(true)];
+
+/** s = bound·tanh(raw/bound). */
+export function boundedScale(raw: tf.Tensor2D, bound: number): tf.Tensor2D {
+  if (!nativeKernelsActive()) return tf.mul(fastTanh(tf.div(raw, bound)), bound) as tf.Tensor2D;
+  if (!scales.has(bound)) scales.set(bound, nativeScaledTanh(bound));
+  return scales.get(bound)!(raw);
+}
+
+/** y = x·eˢ + t, or with `inverse` (x − t)·e⁻ˢ. */
+export function affineMap(x: tf.Tensor2D, s: tf.Tensor2D, t: tf.Tensor2D, inverse: boolean): tf.Tensor2D {
+  if (nativeKernelsActive()) return affines[+inverse](x, s, t);
+  return (inverse ? tf.mul(tf.sub(x, t), tf.exp(tf.neg(s))) : tf.add(tf.mul(x, tf.exp(s)), t)) as tf.Tensor2D;
 }
