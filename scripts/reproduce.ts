@@ -329,6 +329,8 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   // `windows` counts both passes, so this is the MC steps of one window in one pass.
   const refName = u0 ? `umbrella + WHAM, ${u0.totalSteps / u0.windows} steps per window` : 'quadrature';
   const refShort = u0 ? 'umbrella + WHAM' : 'quadrature';
+  // Figure titles: the system's name without its parenthesised dimension, e.g. "(76D)".
+  const shortName = system.name.replace(/ \(.*\)$/, '');
   lines.push(
     `**${spec.name ?? s.preset}**${s.variant ? ` (variant: ${s.variant})` : ''} — backend ${s.result.backend}, ` +
       `wall time ${s.result.wallTimeSeconds.toFixed(0)} s, ${s.result.iterations} iterations, ${s.result.skippedSteps} skipped steps, ` +
@@ -389,7 +391,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
     writeFileSync(
       join(dir, `profile${tag}-tau${t.temperature}.svg`),
       writeSvgPlot({
-        title: `${system.name.replace(/ \(.*\)$/, '')}, τ = ${t.temperature}: generator vs ${refShort}`,
+        title: `${shortName}, τ = ${t.temperature}: generator vs ${refShort}`,
         xLabel: `${system.reactionCoordinate.label} (${unit})`,
         yLabel: 'F (kT₀)',
         xRange: [range[0], range[1]],
@@ -435,7 +437,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   writeFileSync(
     join(dir, `energy-histogram${tag}.svg`),
     writeSvgPlot({
-      title: `${system.name.replace(/ \(.*\)$/, '')}: energies of data and generated samples (raw)`,
+      title: `${shortName}: energies of data and generated samples (raw)`,
       xLabel: 'energy u (kT₀)',
       yLabel: 'fraction of samples',
       series: [
