@@ -15,6 +15,7 @@ import { ess } from '../analysis/ess.js';
 import { deltaF, freeEnergyProfile } from '../analysis/freeEnergy.js';
 import { describeBackend, initBackend } from '../backend.js';
 import { createFlow } from '../flows/flow.js';
+import { annealSamples } from '../sampling/annealed.js';
 import { sampleGenerator } from '../sampling/generator.js';
 import { poolSamples, pooledLogWeights } from '../sampling/mixture.js';
 import { createSystem } from '../systems/catalog.js';
@@ -156,16 +157,34 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
     for (let t = 0; t < temps.length; t++) {
       throwIfAborted(signal);
       const tau = temps[t];
-      const samples = sampleGenerator(flow, system, tau, spec.sampling.n, {
+      const anneal = spec.sampling.anneal;
+      // With annealing, drawing is cheap next to the levels × moves flow passes that follow.
+      const drawShare = anneal ? 1 / (1 + anneal.levels * anneal.moves) : 1;
+      const progress = (f: number, message: string): void =>
+        hooks.onProgress?.({ phase: 'sampling', fraction: (t + f) / temps.length, message });
+      let samples = sampleGenerator(flow, system, tau, spec.sampling.n, {
         chunk: spec.sampling.chunk,
         rng: sampleRng,
-        onProgress: (f) =>
-          hooks.onProgress?.({
-            phase: 'sampling',
-            fraction: (t + f) / temps.length,
-            message: `Sampling at τ = ${tau}`,
-          }),
+        onProgress: (f) => progress(f * drawShare, `Sampling at τ = ${tau}`),
       });
+      let annealed: TemperatureResult['anneal'];
+      if (anneal) {
+        const rc0 = system.reactionCoordinate.compute(samples.x, samples.n);
+        const oneJump = {
+          ess: ess(samples.logWeights),
+          deltaF: deltaF(rc0, samples.logWeights, system.states, tau, spec.analysis.bootstrap, analysisRng),
+        };
+        const result = await annealSamples(flow, system, samples, {
+          ...anneal,
+          chunk: spec.sampling.chunk,
+          rng: sampleRng,
+          signal,
+          onProgress: (f) =>
+            progress(drawShare + f * (1 - drawShare), `Annealing τ = ${tau} (${anneal.levels} levels)`),
+        });
+        samples = result.samples;
+        annealed = { acceptance: result.acceptance, oneJump };
+      }
       await hooks.onSamples?.(samples);
       const rc = system.reactionCoordinate.compute(samples.x, samples.n);
       if (mixture) {
@@ -176,7 +195,7 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
           fraction: t / temps.length,
           message: `Analysing τ = ${tau}`,
         });
-        temperatures.push(analyse(tau, rc, samples.logWeights));
+        temperatures.push({ ...analyse(tau, rc, samples.logWeights), ...(annealed && { anneal: annealed }) });
       }
       await yieldToEventLoop();
     }

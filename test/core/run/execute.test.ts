@@ -160,6 +160,32 @@ describe('executeRun', () => {
     );
   });
 
+  it('anneals the samples when asked, reports the one-jump result beside it, and refuses mixture', async () => {
+    const anneal = { levels: 5, moves: 2 };
+    const sets: SampleSet[] = [];
+    const run = await executeRun(RunSpec.parse({ ...tinySpec, sampling: { ...tinySpec.sampling, anneal } }), {
+      onSamples: (s) => void sets.push(s),
+    });
+    const plain = await executeRun(RunSpec.parse(tinySpec));
+    const t = run.temperatures[0];
+    expect(t.anneal!.acceptance).toBeGreaterThan(0);
+    expect(t.anneal!.acceptance).toBeLessThan(1);
+    // The one-jump numbers are those of the un-annealed run (same seed, same samples drawn).
+    expect(t.anneal!.oneJump.ess).toBeCloseTo(plain.temperatures[0].ess, 6);
+    expect(t.ess).not.toBeCloseTo(plain.temperatures[0].ess, 3);
+    expect(plain.temperatures[0].anneal).toBeUndefined();
+    // What the caller stores are the annealed configurations with their energies.
+    const u = createSystem({ id: 'double-well' }).energy(sets[0].x, sets[0].n);
+    expect(Array.from(sets[0].energy)).toEqual(Array.from(u));
+    expect(() =>
+      RunSpec.parse({
+        ...tinySpec,
+        sampling: { ...tinySpec.sampling, anneal },
+        analysis: { ...tinySpec.analysis, reweighting: 'mixture' },
+      }),
+    ).toThrow(/anneal/);
+  });
+
   it('stops with a CancellationError when the signal fires', async () => {
     const controller = new AbortController();
     const spec = RunSpec.parse({
