@@ -7,17 +7,20 @@
  *
  * Usage: npm run reproduce -- <preset name | preset.json> [--variant kl-only]
  *        [--reweighting temperature|mixture] [--reference-only]
- *        [--skip-run] [--out docs/results]
+ *        [--skip-run] [--checkpoint FILE] [--out docs/results]
  *   --variant kl-only   the same run with every stage replaced by KL alone (the paper's collapse)
  *   --reweighting temperature|mixture   override the preset's analysis.reweighting (tagged
  *                       "per-temperature" / "mixture" in file names and docs/results.md blocks)
  *   --reference-only    compute (or reuse) only the reference (umbrella sampling for the dimer)
  *   --skip-run          rebuild tables and files from a saved summary.json
+ *   --checkpoint FILE   write the run's checkpoints to FILE, and resume from it when it exists
+ *                       (a crashed run continues; a finished one goes straight to sampling)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunSpec, analysisTemperatures, type ProfileBin, type RunResult } from '../src/shared/runspec.js';
+import { checkpointIteration } from '../src/core/run/checkpoint.js';
 import { executeRun } from '../src/core/run/execute.js';
 import { simulateTrainingData } from '../src/core/run/trainingData.js';
 import type { SampleSet } from '../src/core/run/types.js';
@@ -42,6 +45,7 @@ interface Args {
   scale: number | null;
   referenceOnly: boolean;
   skipRun: boolean;
+  checkpoint: string | null;
   out: string;
 }
 
@@ -53,6 +57,7 @@ function parseArgs(argv: string[]): Args {
     scale: null,
     referenceOnly: false,
     skipRun: false,
+    checkpoint: null,
     out: join(ROOT, 'docs/results'),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -72,6 +77,7 @@ function parseArgs(argv: string[]): Args {
     } else if (v === '--reference-only') a.referenceOnly = true;
     else if (v === '--skip-run') a.skipRun = true;
     else if (v === '--out') a.out = resolve(argv[++i]);
+    else if (v === '--checkpoint') a.checkpoint = resolve(argv[++i]);
     else if (v.startsWith('--')) throw new Error(`unknown option ${v}`);
     else a.preset = v;
   }
@@ -256,6 +262,8 @@ interface Summary {
   dataEnergyHistogram: number[];
   energyEdges: number[];
   maxDataEnergy: number;
+  /** Iteration the run resumed at from --checkpoint (its wall time excludes what came before). */
+  resumedAt?: number;
 }
 
 function key(rc: number): string {
@@ -338,6 +346,14 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
         spec.analysis.reweighting === 'mixture'
           ? ` at τ ∈ {${spec.sampling.temperatures.join(', ')}}, every τ below analysed from all ${spec.sampling.n * spec.sampling.temperatures.length} pooled (mixture reweighting; ESS counts the pool)`
           : ''
+      }${
+        spec.sampling.anneal
+          ? `, annealed (${spec.sampling.anneal.levels} levels × ${spec.sampling.anneal.moves} latent-space Metropolis moves)`
+          : ''
+      }${
+        s.resumedAt !== undefined
+          ? ` (resumed at iteration ${s.resumedAt} from a saved checkpoint of the same preset and seed: the wall time counts only what ran after it)`
+          : ''
       }. Reference: ${refName}.`,
     '',
     `| τ | ΔF BG (kT₀) | ΔF ${refName} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | bins within 0.3 kT₀ | max \\|F_BG − F_ref\\| / bootstrap error | max where F_ref ≤ ${WELL_F} kT₀ (bins) | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
@@ -407,6 +423,20 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
       }),
     );
   }
+  if (s.result.temperatures.some((t) => t.anneal)) {
+    lines.push(
+      '',
+      '| τ | ΔF one-jump weights (kT₀) | ESS one-jump | ΔF annealed (kT₀) | ESS annealed | move acceptance |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const t of s.result.temperatures) {
+      const a = t.anneal;
+      if (!a) continue;
+      lines.push(
+        `| ${t.temperature} | ${f3(a.oneJump.deltaF.value)} ± ${f3(a.oneJump.deltaF.error)} | ${a.oneJump.ess.toFixed(0)} | ${f3(t.deltaF.value)} ± ${f3(t.deltaF.error)} | ${t.ess.toFixed(0)} | ${a.acceptance.toFixed(2)} |`,
+      );
+    }
+  }
   if (refs[0]?.umbrella) {
     lines.push(
       '',
@@ -449,7 +479,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
           dashed: true,
         },
         ...s.stats.map((st) => ({
-          label: `generator, τ = ${st.temperature}`,
+          label: `generator${spec.sampling.anneal ? ' + annealing' : ''}, τ = ${st.temperature}`,
           x: centers,
           y: fraction(st.energyHistogram),
           kind: 'step' as const,
@@ -554,7 +584,15 @@ async function main(): Promise<void> {
     const dh = weightedHistogram(dataEnergy, null, { bins: 60, range: [edges[0], edges[60]] });
     const stats: SampleStats[] = [];
     let lastStage = -1;
+    const resumeBytes = args.checkpoint && existsSync(args.checkpoint) ? readFileSync(args.checkpoint) : null;
+    const resume = resumeBytes
+      ? { iteration: checkpointIteration(resumeBytes), bytes: new Uint8Array(resumeBytes) }
+      : undefined;
+    if (resume) console.error(`resuming at iteration ${resume.iteration} from ${args.checkpoint}`);
+    const checkpointFile = args.checkpoint;
     const result = await executeRun(spec, {
+      resume,
+      onCheckpoint: checkpointFile ? (c) => writeFileSync(checkpointFile, c.bytes) : undefined,
       onMetrics: (rows) => {
         for (const r of rows) {
           if (r.stage !== lastStage || r.iteration % 100 === 0) {
@@ -578,6 +616,7 @@ async function main(): Promise<void> {
       dataEnergyHistogram: Array.from(dh.counts, (c) => c / dataEnergy.length),
       energyEdges: edges,
       maxDataEnergy,
+      ...(resume && { resumedAt: resume.iteration }),
     };
     writeFileSync(
       summaryPath,
