@@ -18,6 +18,12 @@ export const MetropolisDataSpec = z.object({
   source: z.literal('metropolis'),
   /** Frames kept per starting configuration. */
   samplesPerStart: z.number().int().positive(),
+  /**
+   * Independent chains per starting configuration, sharing its frames (default 1). One long chain
+   * of small all-particle moves visits few solvent arrangements, and a flow trained on it learns
+   * those and nothing else; many chains spread the data over the state.
+   */
+  chainsPerStart: z.number().int().positive().optional(),
   /** Keep every `stride`-th MC step. */
   stride: z.number().int().positive().default(10),
   /** Gaussian proposal width in length units (scaled by √τ at temperature τ). */

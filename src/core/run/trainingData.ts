@@ -35,6 +35,7 @@ export function simulateTrainingData(
     {
       starts,
       samplesPerStart: hooks.samplesPerStart ?? d.samplesPerStart,
+      chainsPerStart: d.chainsPerStart,
       stride: d.stride,
       stepSize: d.stepSize,
       burnIn: d.burnIn,

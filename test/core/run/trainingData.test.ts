@@ -44,4 +44,24 @@ describe('simulateTrainingData', () => {
     const b = system.energy(relabelled, n);
     for (let i = 0; i < n; i++) expect(b[i]).toBeCloseTo(a[i], 3);
   });
+
+  it('splits each start’s frames among independent chains when data.chainsPerStart is set', () => {
+    const spec = { ...data, samplesPerStart: 40, stride: 2, burnIn: 0, starts: [Array.from(closed)] };
+    const one = simulateTrainingData(RunSpec.parse({ ...base, data: spec }), system);
+    const four = simulateTrainingData(
+      RunSpec.parse({ ...base, data: { ...spec, chainsPerStart: 4 } }),
+      system,
+    );
+    expect(four.length).toBe(one.length);
+    // RMS displacement of frame f from the start: one chain drifts on, four chains restart at 0, 10, 20, 30.
+    const drift = (frames: Float32Array, f: number): number => {
+      let s2 = 0;
+      for (let k = 0; k < 76; k++) s2 += (frames[f * 76 + k] - closed[k]) ** 2;
+      return Math.sqrt(s2 / 76);
+    };
+    for (const f of [10, 20, 30]) {
+      expect(drift(four, f)).toBeLessThan(drift(four, f - 1));
+      expect(drift(four, f)).toBeLessThan(0.5 * drift(one, f));
+    }
+  });
 });
