@@ -121,6 +121,10 @@ export const SamplingSpec = z.object({
       moves: z.number().int().nonnegative().default(1),
       /** First proposal width in latent units of √τ (then steered to ~30 % acceptance). */
       stepSize: z.number().positive().default(0.1),
+      /** Moves may not change a sample's state (each state anneals toward its own share of p). */
+      keepStates: z.boolean().default(true),
+      /** Anneal at most this many of the n samples per state (the rest only set the state split). */
+      walkersPerState: z.number().int().positive().optional(),
     })
     .optional(),
 });

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend.js';
 import { ess } from '../../../src/core/analysis/ess.js';
-import { deltaF } from '../../../src/core/analysis/freeEnergy.js';
+import { deltaF, stateOf } from '../../../src/core/analysis/freeEnergy.js';
 import { referenceDeltaF } from '../../../src/core/analysis/quadrature.js';
 import { createFlow } from '../../../src/core/flows/flow.js';
 import { Rng } from '../../../src/core/random.js';
-import { annealSamples, annealSchedule } from '../../../src/core/sampling/annealed.js';
+import { annealSamples, annealSchedule, pickWalkers } from '../../../src/core/sampling/annealed.js';
 import { sampleGenerator } from '../../../src/core/sampling/generator.js';
 import { createSystem } from '../../../src/core/systems/catalog.js';
 
@@ -57,6 +57,42 @@ describe('annealed importance sampling', () => {
     // The energies carried along are those of the final configurations.
     const u = dw.energy(samples.x, samples.n);
     for (let i = 0; i < samples.n; i += 97) expect(samples.energy[i]).toBeCloseTo(u[i], 9);
+    flow.dispose();
+  });
+
+  it('picks at most k per state at random, each weighted by state size / picked', () => {
+    const state = Int32Array.from({ length: 1000 }, (_, i) => (i % 10 === 0 ? 1 : 0)); // 900 / 100
+    const { pick, logFactor } = pickWalkers(state, 150, new Rng(8));
+    const picked = [0, 1].map((s) => Array.from(pick).filter((i) => state[i] === s));
+    expect(picked.map((p) => p.length)).toEqual([150, 100]);
+    for (let i = 1; i < pick.length; i++) expect(pick[i]).toBeGreaterThan(pick[i - 1]);
+    // Σ factor over a state's picks = its size: the weight sums stay unbiased.
+    const sum = [0, 0];
+    pick.forEach((j, i) => (sum[state[j]] += Math.exp(logFactor[i])));
+    expect(sum[0]).toBeCloseTo(900, 6);
+    expect(sum[1]).toBeCloseTo(100, 6);
+    expect(pickWalkers(state, Infinity, new Rng(9)).pick.length).toBe(1000);
+  });
+
+  it('keeps every walker in its state, and balanced walkers still give the quadrature ΔF', async () => {
+    const flow = identity();
+    const tau = 0.5;
+    const start = sampleGenerator(flow, dw, tau, 20000, { rng: new Rng(10) });
+    const before = stateOf(dw.reactionCoordinate.compute(start.x, start.n), dw.states);
+    const { samples } = await annealSamples(flow, dw, start, {
+      levels: 40,
+      moves: 2,
+      walkersPerState: 1000,
+      rng: new Rng(11),
+    });
+    expect(samples.n).toBe(2000);
+    const rc = dw.reactionCoordinate.compute(samples.x, samples.n);
+    const after = stateOf(rc, dw.states);
+    // The generator (an untrained Gaussian) puts half its samples in each well, as do the picks.
+    expect(after.filter((s) => s === 1).length).toBe(1000);
+    expect(before.filter((s) => s === 1).length).toBeGreaterThan(9000);
+    const dF = deltaF(rc, samples.logWeights, dw.states, tau, 0, new Rng(12)).value;
+    expect(Math.abs(dF - referenceDeltaF(dw, tau))).toBeLessThan(0.1);
     flow.dispose();
   });
 });
