@@ -3,6 +3,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 
 /* e^x for |x| <= 18 (Cephes' expf: x = n·ln2 + r, a degree-6 polynomial in r, 2^n from the exponent
@@ -155,6 +156,58 @@ void bgw_interleave(const float *a, const float *b, float *out, int m, int width
     for (int j = 0; j < ha; j++) row[2 * j + parity] = a[(size_t)i * ha + j];
     for (int j = 0; j < hb; j++) row[2 * j + 1 - parity] = b[(size_t)i * hb + j];
   }
+}
+
+void bgw_mlp(const float *x, float *y, int m, int layers, const int *sizes, const float *const *w,
+             const float *const *b, float *const *hidden) {
+  const float *a = x;
+  for (int l = 0; l < layers; l++) {
+    const int last = l + 1 == layers;
+    float *out = last ? y : hidden[l];
+    bgw_gemm(a, w[l], out, m, sizes[l + 1], sizes[l], 0, 0, b[l], last ? BGW_LINEAR : BGW_TANH);
+    a = out;
+  }
+}
+
+/* g ← g·(1 − a²) in place: the tanh gradient from the layer's output a. */
+static void tanh_grad_inplace(float *g, const float *a, size_t len) {
+  for (size_t i = 0; i < len; i++) g[i] *= 1.0f - a[i] * a[i];
+}
+
+int bgw_mlp_grad(const float *dy, const float *x, float *dx, int m, int layers, const int *sizes,
+                 const float *const *w, const float *const *hidden, float *const *dw, float *const *db) {
+  int widest = 0;
+  for (int l = 1; l < layers; l++) widest = sizes[l] > widest ? sizes[l] : widest;
+  /* Two ping-pong buffers for the hidden layers' gradients, allocated per call: training workers are
+   * threads, so no shared static scratch (glibc hands the freed block back on the next call). */
+  float *scratch = NULL;
+  if (layers > 1) {
+    scratch = malloc(sizeof(float) * 2 * (size_t)m * (size_t)widest);
+    if (!scratch) return -1;
+  }
+  const float *g = dy;
+  for (int l = layers - 1; l >= 0; l--) {
+    const int n_in = sizes[l], n_out = sizes[l + 1];
+    const float *a = l == 0 ? x : hidden[l - 1];
+    /* dW = aᵀ·g, db = Σ_rows g */
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n_in, n_out, m, 1.0f, a, n_in, g, n_out, 0.0f,
+                dw[l], n_out);
+    bgw_col_sum(g, db[l], m, n_out);
+    if (l == 0) {
+      if (dx)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out,
+                    0.0f, dx, n_in);
+      break;
+    }
+    /* the previous layer's gradient (g·Wᵀ) ⊙ (1 − a²), in whichever buffer g is not */
+    float *next = scratch + (g == scratch ? (size_t)m * (size_t)widest : 0);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out, 0.0f,
+                next, n_in);
+    tanh_grad_inplace(next, a, (size_t)m * (size_t)n_in);
+    g = next;
+  }
+  free(scratch);
+  return 0;
 }
 
 void bgw_set_threads(int n) { openblas_set_num_threads(n); }
