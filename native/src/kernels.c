@@ -169,9 +169,19 @@ void bgw_mlp(const float *x, float *y, int m, int layers, const int *sizes, cons
   }
 }
 
-/* g ← g·(1 − a²) in place: the tanh gradient from the layer's output a. */
-static void tanh_grad_inplace(float *g, const float *a, size_t len) {
-  for (size_t i = 0; i < len; i++) g[i] *= 1.0f - a[i] * a[i];
+/* g ← g·(1 − a²) in place (the tanh gradient from the layer's output a) and db = Σ_rows g, in one
+ * pass over g [m, n]. */
+static void tanh_grad_col_sum(float *g, const float *a, float *db, int m, int n) {
+  for (int j = 0; j < n; j++) db[j] = 0.0f;
+  for (int i = 0; i < m; i++) {
+    float *row = g + (size_t)i * n;
+    const float *arow = a + (size_t)i * n;
+    for (int j = 0; j < n; j++) {
+      const float v = row[j] * (1.0f - arow[j] * arow[j]);
+      row[j] = v;
+      db[j] += v;
+    }
+  }
 }
 
 int bgw_mlp_grad(const float *dy, const float *x, float *dx, int m, int layers, const int *sizes,
@@ -189,10 +199,10 @@ int bgw_mlp_grad(const float *dy, const float *x, float *dx, int m, int layers, 
   for (int l = layers - 1; l >= 0; l--) {
     const int n_in = sizes[l], n_out = sizes[l + 1];
     const float *a = l == 0 ? x : hidden[l - 1];
-    /* dW = aᵀ·g, db = Σ_rows g */
+    /* dW = aᵀ·g */
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n_in, n_out, m, 1.0f, a, n_in, g, n_out, 0.0f,
                 dw[l], n_out);
-    bgw_col_sum(g, db[l], m, n_out);
+    if (l == layers - 1) bgw_col_sum(g, db[l], m, n_out); /* the others come with the tanh gradient */
     if (l == 0) {
       if (dx)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out,
@@ -203,7 +213,7 @@ int bgw_mlp_grad(const float *dy, const float *x, float *dx, int m, int layers, 
     float *next = scratch + (g == scratch ? (size_t)m * (size_t)widest : 0);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out, 0.0f,
                 next, n_in);
-    tanh_grad_inplace(next, a, (size_t)m * (size_t)n_in);
+    tanh_grad_col_sum(next, a, db[l - 1], m, n_in);
     g = next;
   }
   free(scratch);
