@@ -1,3 +1,7 @@
+/* Fused multiply-add in the float32 loops (tanh's polynomial, the gradients, Adam): ISO C mode
+ * (-std=c11) turns contraction off, which made the tanh pass ~25 % slower. Rounding changes by at
+ * most an ulp, towards the exact result. The float64 dimer kernel (dimer.c) is not affected. */
+#pragma GCC optimize("fp-contract=fast")
 #include "kernels.h"
 
 #include <cblas.h>
