@@ -2,7 +2,7 @@
  * Native kernels for the tfjs wasm backend. Tensors stay where the wasm backend keeps them (its
  * heap); the addon reads and writes them in place. We replace BatchMatMul (rank 2, or rank 3 with
  * one batch) and add kernels for the dense layer (BgwDense: x·W + b, optionally tanh, in one pass;
- * BgwTanhGrad, BgwColSum), the optimiser (BgwAdam, BgwSumSquares: one call per tensor instead of
+ * BgwTanhGrad, BgwColSum), a whole tanh MLP each way (BgwMlp, BgwMlpGrad), the optimiser (BgwAdam, BgwSumSquares: one call per tensor instead of
  * ~12 tfjs ops), and the coupling blocks (channel split/merge, bounded scale, affine map). tfjs's
  * per-call cost, not the arithmetic, dominated those small ops. Everything else stays on the wasm
  * backend's own kernels.
