@@ -100,6 +100,18 @@ describe.runIf(native)('fused tanh MLP (one native kernel per pass)', () => {
     expect(after.numBytes).toBe(before.numBytes);
   });
 
+  it('leaves a caller-supplied output gradient intact', () => {
+    const rng = new Rng(4);
+    const net = randomMlp([5, 8, 3], rng);
+    const x = tf.tensor2d(rng.normals(6 * 5), [6, 5]);
+    const dy = tf.ones([6, 3]);
+    const [gx] = tf.grads((t: tf.Tensor) => net.apply(t as tf.Tensor2D))([x], dy);
+    const [ref] = tf.grads((t: tf.Tensor) => net.applyPerLayer(t as tf.Tensor2D))([x], tf.ones([6, 3]));
+    expect(dy.isDisposed).toBe(false);
+    expect(tf.sum(dy).dataSync()[0]).toBe(18);
+    expect(maxRelError(gx.dataSync(), ref.dataSync())).toBeLessThan(2e-5);
+  });
+
   it('refuses inputs that do not fit, with the input named', () => {
     const x = tf.zeros([5, 3]);
     const w0 = tf.zeros([3, 4]);
