@@ -200,24 +200,25 @@ int bgw_mlp_grad(const float *dy, const float *x, float *dx, int m, int layers, 
     if (!scratch) return -1;
   }
   const float *g = dy;
+  bgw_col_sum(dy, db[layers - 1], m, sizes[layers]); /* the others come with the tanh gradient */
   for (int l = layers - 1; l >= 0; l--) {
     const int n_in = sizes[l], n_out = sizes[l + 1];
     const float *a = l == 0 ? x : hidden[l - 1];
-    /* dW = aᵀ·g */
+    /* The input gradient first, while g is still in cache from the pass that wrote it: for hidden
+     * layers (g·Wᵀ) ⊙ (1 − a²) into whichever scratch buffer g is not; then dW = aᵀ·g with a in
+     * cache from the tanh-gradient pass. */
+    float *next = NULL;
+    if (l > 0) {
+      next = scratch + (g == scratch ? (size_t)m * (size_t)widest : 0);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out, 0.0f,
+                  next, n_in);
+      tanh_grad_col_sum(next, a, db[l - 1], m, n_in);
+    } else if (dx) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out, 0.0f,
+                  dx, n_in);
+    }
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n_in, n_out, m, 1.0f, a, n_in, g, n_out, 0.0f,
                 dw[l], n_out);
-    if (l == layers - 1) bgw_col_sum(g, db[l], m, n_out); /* the others come with the tanh gradient */
-    if (l == 0) {
-      if (dx)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out,
-                    0.0f, dx, n_in);
-      break;
-    }
-    /* the previous layer's gradient (g·Wᵀ) ⊙ (1 − a²), in whichever buffer g is not */
-    float *next = scratch + (g == scratch ? (size_t)m * (size_t)widest : 0);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out, 0.0f,
-                next, n_in);
-    tanh_grad_col_sum(next, a, db[l - 1], m, n_in);
     g = next;
   }
   free(scratch);
