@@ -228,6 +228,83 @@ static void *typed(napi_env env, napi_value v, napi_typedarray_type type, size_t
   return data ? data : (void *)"";
 }
 
+/* The layer widths (Int32Array, layers + 1 of them) and the byte offsets (Float64Array) of an MLP
+ * call, checked: 1…BGW_MLP_MAX_LAYERS layers, positive widths, `want` offsets. */
+static int mlp_args(call_t *c, int64_t m, int *layers, int *sizes, const double **offs, size_t want_per_layer,
+                    size_t want_extra) {
+  size_t ns = 0, no = 0;
+  const int32_t *s = typed(c->env, c->argv[2], napi_int32_array, &ns);
+  if (!s) return 0;
+  *offs = typed(c->env, c->argv[3], napi_float64_array, &no);
+  if (!*offs) return 0;
+  if (ns < 2 || ns > BGW_MLP_MAX_LAYERS + 1) return fail(c->env, "an MLP needs 1 to 32 layers");
+  *layers = (int)ns - 1;
+  if (no != want_per_layer * (size_t)*layers + want_extra) return fail(c->env, "wrong number of MLP offsets");
+  if (m <= 0 || m > INT32_MAX) return fail(c->env, "the batch must be positive");
+  for (size_t i = 0; i < ns; i++) {
+    if (s[i] <= 0) return fail(c->env, "MLP widths must be positive");
+    sizes[i] = s[i];
+  }
+  return 1;
+}
+
+/* An offset from the Float64Array, or −1 (refused by view) when it is not a representable integer. */
+static int64_t off_at(const double *o, size_t i) {
+  const double v = o[i];
+  return v >= 0 && v <= 9007199254740992.0 && v == (double)(int64_t)v ? (int64_t)v : -1;
+}
+
+/* mlp(heap, m, sizes, offsets): offsets = [x, y, w0, b0, …, w_{L−1}, b_{L−1}, h_0, …, h_{L−2}] */
+static napi_value mlp(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 4, 1)) return NULL;
+  int64_t m = int_arg(&c, 1);
+  int layers, sizes[BGW_MLP_MAX_LAYERS + 1];
+  const double *o;
+  if (!mlp_args(&c, m, &layers, sizes, &o, 3, 1)) return NULL;
+  const float *w[BGW_MLP_MAX_LAYERS], *b[BGW_MLP_MAX_LAYERS];
+  float *hidden[BGW_MLP_MAX_LAYERS];
+  const float *x = view(&c, off_at(o, 0), m * sizes[0]);
+  float *y = view(&c, off_at(o, 1), m * sizes[layers]);
+  if (!x || !y) return NULL;
+  for (int l = 0; l < layers; l++) {
+    if (!(w[l] = view(&c, off_at(o, 2 + 2 * l), (int64_t)sizes[l] * sizes[l + 1]))) return NULL;
+    if (!(b[l] = view(&c, off_at(o, 3 + 2 * l), sizes[l + 1]))) return NULL;
+    if (l + 1 < layers && !(hidden[l] = view(&c, off_at(o, 2 + 2 * layers + l), m * sizes[l + 1]))) return NULL;
+  }
+  bgw_mlp(x, y, (int)m, layers, sizes, w, b, hidden);
+  return NULL;
+}
+
+/* mlpGrad(heap, m, sizes, offsets): offsets = [dy, x, dx | −1, w0, …, w_{L−1}, h_0, …, h_{L−2},
+ * dw0, db0, …, dw_{L−1}, db_{L−1}] */
+static napi_value mlp_grad(napi_env env, napi_callback_info info) {
+  call_t c;
+  if (!read_args(env, info, &c, 4, 1)) return NULL;
+  int64_t m = int_arg(&c, 1);
+  int layers, sizes[BGW_MLP_MAX_LAYERS + 1];
+  const double *o;
+  if (!mlp_args(&c, m, &layers, sizes, &o, 4, 2)) return NULL;
+  const float *w[BGW_MLP_MAX_LAYERS], *hidden[BGW_MLP_MAX_LAYERS];
+  float *dw[BGW_MLP_MAX_LAYERS], *db[BGW_MLP_MAX_LAYERS];
+  const float *dy = view(&c, off_at(o, 0), m * sizes[layers]);
+  const float *x = view(&c, off_at(o, 1), m * sizes[0]);
+  float *dx = o[2] < 0 ? NULL : view(&c, off_at(o, 2), m * sizes[0]);
+  if (!dy || !x || (o[2] >= 0 && !dx)) return NULL;
+  const double *ho = o + 3 + layers, *go = ho + layers - 1;
+  for (int l = 0; l < layers; l++) {
+    const int64_t wn = (int64_t)sizes[l] * sizes[l + 1];
+    if (!(w[l] = view(&c, off_at(o, 3 + l), wn))) return NULL;
+    if (l + 1 < layers && !(hidden[l] = view(&c, off_at(ho, l), m * sizes[l + 1]))) return NULL;
+    if (!(dw[l] = view(&c, off_at(go, 2 * l), wn))) return NULL;
+    if (!(db[l] = view(&c, off_at(go, 2 * l + 1), sizes[l + 1]))) return NULL;
+  }
+  if (bgw_mlp_grad(dy, x, dx, (int)m, layers, sizes, w, hidden, dw, db) != 0) {
+    napi_throw_error(env, NULL, "mlpGrad: out of memory for the scratch buffer");
+  }
+  return NULL;
+}
+
 /* dimer(x: Float32Array | Float64Array, n, params: Float64Array(9), energy: Float64Array(n),
  *       forces: Float64Array(n·76) | null) */
 static napi_value dimer(napi_env env, napi_callback_info info) {
@@ -297,6 +374,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"scaledTanh", NULL, scaled_tanh, NULL, NULL, NULL, napi_default, NULL},
       {"affine", NULL, affine, NULL, NULL, NULL, napi_default, NULL},
       {"affineGrad", NULL, affine_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"mlp", NULL, mlp, NULL, NULL, NULL, napi_default, NULL},
+      {"mlpGrad", NULL, mlp_grad, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
       {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},

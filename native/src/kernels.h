@@ -42,6 +42,19 @@ void bgw_affine(const float *x, const float *s, const float *t, float *y, size_t
 void bgw_affine_grad(const float *x, const float *s, const float *y, const float *dy, float *dx, float *ds,
                      float *dt, size_t len, int inverse);
 
+/* A tanh MLP, one call per pass. Layer l maps sizes[l] → sizes[l+1] columns with w[l]
+ * [sizes[l], sizes[l+1]] and b[l]; hidden layers are tanh, the last is linear.
+ * Forward: hidden[l] = a_{l+1} = tanh(a_l·w[l] + b[l]) for l < layers − 1 (a_0 = x), kept for the
+ * backward; y = a_{layers−1}·w[last] + b[last].
+ * Backward: from dy [m, sizes[layers]], the saved hidden activations and the weights, writes dx,
+ * dw[l] and db[l]; the intermediate gradients live in a scratch buffer. dx may be NULL (not
+ * wanted). Returns 0, or −1 when the scratch cannot be allocated. */
+#define BGW_MLP_MAX_LAYERS 32
+void bgw_mlp(const float *x, float *y, int m, int layers, const int *sizes, const float *const *w,
+             const float *const *b, float *const *hidden);
+int bgw_mlp_grad(const float *dy, const float *x, float *dx, int m, int layers, const int *sizes,
+                 const float *const *w, const float *const *hidden, float *const *dw, float *const *db);
+
 void bgw_set_threads(int n);
 int bgw_get_threads(void);
 const char *bgw_blas_config(void);

@@ -3,9 +3,10 @@
  * nonlinearity, linear output. The output layer starts at zero so every block starts as the
  * identity map (stable start for both ML and KL training).
  */
-import { tf } from '../backend.js';
+import { nativeKernelsActive, tf } from '../backend.js';
 import type { Rng } from '../random.js';
 import { dense, denseTanh } from './dense.js';
+import { fusedTanhMlp } from './fusedMlp.js';
 
 export type Activation = 'tanh' | 'relu' | 'elu' | 'silu';
 
@@ -65,6 +66,15 @@ export class MLP {
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.activation === 'tanh' && nativeKernelsActive() && x.shape[0] > 0) {
+      const wb = this.weights.flatMap(({ w, b }) => [w, b]);
+      return fusedTanhMlp(this.weights.length)(x, ...wb);
+    }
+    return this.applyPerLayer(x);
+  }
+
+  /** Layer by layer: the reference, and the path for other activations or without native kernels. */
+  applyPerLayer(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;
     const a = this.activation;
     this.weights.forEach(({ w, b }, l) => {

@@ -101,6 +101,13 @@ export interface NativeKernelAddon {
     length: number,
     inverse: number,
   ): void;
+  /**
+   * A tanh MLP's forward pass (hidden layers tanh, last linear) over m rows; sizes holds the layer
+   * widths, offsets [x, y, w0, b0, …, w_{L−1}, b_{L−1}, h_0, …, h_{L−2}] (h: the hidden outputs).
+   */
+  mlp(heap: ArrayBuffer, m: number, sizes: Int32Array, offsets: Float64Array): void;
+  /** Its backward pass; offsets [dy, x, dx | −1, w0, …, w_{L−1}, h_0, …, h_{L−2}, dw0, db0, …]. */
+  mlpGrad(heap: ArrayBuffer, m: number, sizes: Int32Array, offsets: Float64Array): void;
   setThreads(n: number): void;
   threads(): number;
   blasConfig(): string;

@@ -2,7 +2,7 @@
  * Native kernels for the tfjs wasm backend. Tensors stay where the wasm backend keeps them (its
  * heap); the addon reads and writes them in place. We replace BatchMatMul (rank 2, or rank 3 with
  * one batch) and add kernels for the dense layer (BgwDense: x·W + b, optionally tanh, in one pass;
- * BgwTanhGrad, BgwColSum), the optimiser (BgwAdam, BgwSumSquares: one call per tensor instead of
+ * BgwTanhGrad, BgwColSum), a whole tanh MLP each way (BgwMlp, BgwMlpGrad), the optimiser (BgwAdam, BgwSumSquares: one call per tensor instead of
  * ~12 tfjs ops), and the coupling blocks (channel split/merge, bounded scale, affine map). tfjs's
  * per-call cost, not the arithmetic, dominated those small ops. Everything else stays on the wasm
  * backend's own kernels.
@@ -31,6 +31,14 @@ export const SCALED_TANH = 'BgwScaledTanh';
 export const SCALED_TANH_GRAD = 'BgwScaledTanhGrad';
 export const AFFINE = 'BgwAffine';
 export const AFFINE_GRAD = 'BgwAffineGrad';
+
+/**
+ * A whole tanh MLP (hidden layers tanh, last linear) in one call: inputs {x, w0, b0, …, w_{L−1},
+ * b_{L−1}}, attrs {layers: L}, outputs [y, h_0, …, h_{L−2}] (the hidden activations, which the
+ * gradient needs). Its gradient: inputs {dy, x, w0…w_{L−1}, h0…h_{L−2}} → [dx, dw0, db0, …].
+ */
+export const MLP = 'BgwMlp';
+export const MLP_GRAD = 'BgwMlpGrad';
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -218,6 +226,76 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     return backend.makeOutput([], 'float32', undefined, Float32Array.of(total));
   };
 
+  /**
+   * The layer widths of an MLP kernel call from x and the weights, each input checked: float32,
+   * non-empty, x [m, n0], w_l [n_l, n_{l+1}], b_l [n_{l+1}] (when `biases`), h_l [m, n_{l+1}].
+   */
+  const mlpSizes = (name: string, ins: Record<string, tf.TensorInfo>, layers: number, biases: boolean) => {
+    const fail = (what: string): never => {
+      throw new Error(`${name}: ${what}`);
+    };
+    if (!Number.isInteger(layers) || layers < 1) fail(`layers must be a positive integer, got ${layers}`);
+    const fits = (key: string, want: number[]) => {
+      const t = ins[key];
+      if (!t) fail(`missing input ${key}`);
+      if (t.dtype !== 'float32') fail(`${key} must be float32, got ${t.dtype}`);
+      if (t.shape.join() !== want.join()) fail(`${key} is [${t.shape}], expected [${want}]`);
+    };
+    const x = ins.x;
+    if (x?.shape.length !== 2 || x.shape[0] < 1 || x.shape[1] < 1) fail(`x must be a non-empty matrix`);
+    const m = x.shape[0];
+    const sizes = new Int32Array(layers + 1);
+    sizes[0] = x.shape[1];
+    fits('x', [m, sizes[0]]);
+    for (let l = 0; l < layers; l++) {
+      sizes[l + 1] = ins[`w${l}`]?.shape[1] ?? 0;
+      if (!(sizes[l + 1] > 0)) fail(`w${l} must be a non-empty matrix`);
+      fits(`w${l}`, [sizes[l], sizes[l + 1]]);
+      if (biases) fits(`b${l}`, [sizes[l + 1]]);
+      if (name === MLP_GRAD && l + 1 < layers) fits(`h${l}`, [m, sizes[l + 1]]);
+    }
+    if (name === MLP_GRAD) fits('dy', [m, sizes[layers]]);
+    return { m, sizes };
+  };
+
+  const mlp = (args: KernelArgs): tf.TensorInfo[] => {
+    const backend = args.backend as BackendWasm;
+    const ins = args.inputs as Record<string, tf.TensorInfo>;
+    const layers = Number(args.attrs?.layers);
+    const { m, sizes } = mlpSizes(MLP, ins, layers, true);
+    const y = backend.makeOutput([m, sizes[layers]], 'float32');
+    const hidden = Array.from({ length: layers - 1 }, (_, l) =>
+      backend.makeOutput([m, sizes[l + 1]], 'float32'),
+    );
+    const at = (t: tf.TensorInfo) => offset(backend, t);
+    const offsets = [at(ins.x), at(y)];
+    for (let l = 0; l < layers; l++) offsets.push(at(ins[`w${l}`]), at(ins[`b${l}`]));
+    offsets.push(...hidden.map(at));
+    addon.mlp(heap(backend), m, sizes, Float64Array.from(offsets));
+    return [y, ...hidden];
+  };
+
+  const mlpGrad = (args: KernelArgs): tf.TensorInfo[] => {
+    const backend = args.backend as BackendWasm;
+    const ins = args.inputs as Record<string, tf.TensorInfo>;
+    const layers = Number(args.attrs?.layers);
+    const { m, sizes } = mlpSizes(MLP_GRAD, ins, layers, false);
+    const dx = backend.makeOutput([m, sizes[0]], 'float32');
+    const grads: tf.TensorInfo[] = [];
+    for (let l = 0; l < layers; l++)
+      grads.push(
+        backend.makeOutput([sizes[l], sizes[l + 1]], 'float32'),
+        backend.makeOutput([sizes[l + 1]], 'float32'),
+      );
+    const at = (t: tf.TensorInfo) => offset(backend, t);
+    const offsets = [at(ins.dy), at(ins.x), at(dx)];
+    for (let l = 0; l < layers; l++) offsets.push(at(ins[`w${l}`]));
+    for (let l = 0; l + 1 < layers; l++) offsets.push(at(ins[`h${l}`]));
+    offsets.push(...grads.map(at));
+    addon.mlpGrad(heap(backend), m, sizes, Float64Array.from(offsets));
+    return [dx, ...grads];
+  };
+
   const halfOf = (width: number, parity: number) => Math.floor((width + 1 - parity) / 2);
 
   const columnOp =
@@ -326,6 +404,8 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     [SCALED_TANH_GRAD, scaledTanh(1)],
     [AFFINE, affine],
     [AFFINE_GRAD, affineGrad],
+    [MLP, mlp],
+    [MLP_GRAD, mlpGrad],
   ] as const) {
     if (!tf.getKernel(kernelName, 'wasm')) {
       tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
