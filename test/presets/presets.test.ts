@@ -58,7 +58,7 @@ describe('resources/presets', () => {
     ]);
   });
 
-  it('paper-dimer: the paper’s whitened flow and relabelled data, KL over the sampled temperatures, ~1/8 of its energy evaluations', () => {
+  it('paper-dimer: the paper’s whitened flow, relabelled data from many chains, annealed reweighting, KL over the sampled temperatures, ~1/8 of its energy evaluations', () => {
     const full = load('paper-dimer-full.json');
     const s = load('paper-dimer.json');
     expect(s.system).toEqual(full.system);
@@ -66,6 +66,11 @@ describe('resources/presets', () => {
     for (const r of [s, full]) {
       expect(r.flow.whiten).toBe(true);
       expect(r.data).toMatchObject({ source: 'metropolis', relabel: true });
+      // One chain per state: the flow learns that chain, not the state (docs/results.md).
+      expect(r.data.source === 'metropolis' && r.data.chainsPerStart).toBeGreaterThanOrEqual(50);
+      // Annealed reweighting with both states' walkers kept apart.
+      expect(r.sampling.anneal).toMatchObject({ keepStates: true });
+      expect(r.sampling.anneal!.walkersPerState).toBeGreaterThanOrEqual(1000);
     }
     expect(s.sampling.temperatures).toEqual([0.5, 1, 2]);
     // The KL batch covers exactly the sampled range (docs/results.md: 0.1 … 4 left τ = 1 too cold).
