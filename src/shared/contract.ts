@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { EXPORT_FORMATS } from './exportFormats.js';
-import { RunSpec } from './runspec.js';
+import { RunSpec, SamplingSpec } from './runspec.js';
 
 const Id = z.string().min(1);
 
@@ -273,7 +273,13 @@ export const methods = {
   ),
   'runs.latentMap': method(LatentMapRequest, LatentMap),
   'samples.create': method(
-    z.object({ runId: Id, temperature: z.number().positive(), n: z.number().int().positive() }),
+    z.object({
+      runId: Id,
+      temperature: z.number().positive(),
+      n: z.number().int().positive(),
+      /** Annealed reweighting for this draw; null turns off the run's own, absent keeps it. */
+      anneal: SamplingSpec.shape.anneal.nullable(),
+    }),
     JobRef,
   ),
   'samples.list': method(

@@ -162,6 +162,22 @@ describe('data, training, sampling, analysis', () => {
     expect(stored.result.reference.profile.length).toBeGreaterThan(20);
   });
 
+  it('anneals a draw on request: same count, different weights, exact ΔF still in reach', async () => {
+    const anneal = { levels: 20, moves: 1, stepSize: 0.1, keepStates: true };
+    const plain = await finished(
+      (await b.services['samples.create']({ runId, temperature: 1, n: 2000 })).jobId,
+    );
+    const job = await b.services['samples.create']({ runId, temperature: 1, n: 2000, anneal });
+    const f = await finished(job.jobId);
+    expect(f.status).toBe('completed');
+    const [a, p] = [f, plain].map((x) => b.context.store!.samples.get(x.resultId!)!);
+    expect(a.n).toBe(2000);
+    expect(a.ess).not.toBeCloseTo(p.ess, 3);
+    const fe = await b.services['analysis.freeEnergy']({ sampleSetId: f.resultId!, bins: 30, bootstrap: 30 });
+    const exact = referenceDeltaF(createSystem({ id: 'double-well' }), 1);
+    expect(Math.abs(fe.deltaF.value! - exact)).toBeLessThan(4 * fe.deltaF.error! + 0.3);
+  });
+
   it('exports profiles, samples and datasets that read back with the project readers, recorded in history', async () => {
     const sets = await b.services['samples.list']({ runId });
     const setId = sets[0].id;

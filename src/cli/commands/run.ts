@@ -54,6 +54,15 @@ async function runInMemory(spec: RunSpec): Promise<RunResult> {
   return result;
 }
 
+interface SampleOptions {
+  run: string;
+  temperature: number;
+  n: number;
+  anneal?: number;
+  walkersPerState?: number;
+  json?: boolean;
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run <spec>')
@@ -127,14 +136,37 @@ export function registerRun(program: Command): void {
     .requiredOption('--run <id>', 'run id')
     .requiredOption('--temperature <tau>', 'relative temperature τ', Number)
     .requiredOption('--n <N>', 'number of samples', (v) => Number.parseInt(v, 10))
+    .option(
+      '--anneal <levels>',
+      'annealed reweighting through this many levels (0: one-jump weights; default: the run’s own)',
+      (v) => Number.parseInt(v, 10),
+    )
+    .option('--walkers-per-state <k>', 'anneal at most k samples per state', (v) => Number.parseInt(v, 10))
     .option('--json', 'machine-readable output')
-    .action(async (file: string, o: { run: string; temperature: number; n: number; json?: boolean }) => {
+    .action(async (file: string, o: SampleOptions) => {
       if (!(o.temperature > 0)) throw new CliError('--temperature must be a positive number');
       if (!(o.n > 0)) throw new CliError('--n must be a positive integer');
+      if (o.anneal !== undefined && !(o.anneal >= 0)) throw new CliError('--anneal must be an integer ≥ 0');
+      if (o.walkersPerState !== undefined && !(o.walkersPerState > 0))
+        throw new CliError('--walkers-per-state must be a positive integer');
+      if (o.walkersPerState !== undefined && !o.anneal)
+        throw new CliError('--walkers-per-state needs --anneal <levels> above 0');
+      const anneal =
+        o.anneal === undefined
+          ? undefined
+          : o.anneal === 0
+            ? null
+            : {
+                levels: o.anneal,
+                moves: 1,
+                stepSize: 0.1,
+                keepStates: true,
+                walkersPerState: o.walkersPerState,
+              };
       const s = await openSession(file);
       try {
         const { jobId } = await call(() =>
-          s.backend.services['samples.create']({ runId: o.run, temperature: o.temperature, n: o.n }),
+          s.backend.services['samples.create']({ runId: o.run, temperature: o.temperature, n: o.n, anneal }),
         );
         const fin = await s.runJob(jobId);
         const set = s.backend.context.store!.samples.list(o.run).find((x) => x.id === fin.resultId)!;

@@ -6,9 +6,16 @@ import { notFound, ServiceError } from './errors.js';
 import { RunPersister } from './runPersister.js';
 import { systemFrom } from './systems.js';
 import type { ServiceTable } from './types.js';
+import type { SamplingSpec } from '../../shared/runspec.js';
 import { clampToFinite } from './finite.js';
 
-export function createSamples(ctx: ServiceContext, runId: string, temperature: number, n: number): string {
+export function createSamples(
+  ctx: ServiceContext,
+  runId: string,
+  temperature: number,
+  n: number,
+  anneal?: SamplingSpec['anneal'] | null,
+): string {
   const store = requireStore(ctx);
   const run = store.runs.get(runId);
   if (!run) throw notFound('run', runId);
@@ -24,6 +31,7 @@ export function createSamples(ctx: ServiceContext, runId: string, temperature: n
       n,
       // Distinct, reproducible draws: the run's seed offset by how many sets it already has.
       seed: run.spec.seed + 1000 * (store.samples.list(runId).length + 1),
+      anneal,
     },
     {
       onEvent: (e) => persister.onEvent(e),
@@ -42,8 +50,8 @@ export function sampleServices(
   ctx: ServiceContext,
 ): Pick<ServiceTable, 'samples.create' | 'samples.list' | 'samples.get'> {
   return {
-    'samples.create': async ({ runId, temperature, n }) => ({
-      jobId: createSamples(ctx, runId, temperature, n),
+    'samples.create': async ({ runId, temperature, n, anneal }) => ({
+      jobId: createSamples(ctx, runId, temperature, n, anneal),
     }),
     'samples.list': async ({ runId }) =>
       requireStore(ctx)

@@ -58,7 +58,14 @@ async function runSpec(
           ...req.spec.training,
           stages: req.spec.training.stages.map((s) => ({ ...s, iterations: 0 })),
         },
-        sampling: { ...req.spec.sampling, temperatures: [req.temperature], n: req.n },
+        sampling: {
+          ...req.spec.sampling,
+          temperatures: [req.temperature],
+          n: req.n,
+          ...(req.anneal !== undefined && { anneal: req.anneal ?? undefined }),
+        },
+        // One τ: plain per-temperature weights (annealed samples cannot be pooled anyway).
+        analysis: { ...req.spec.analysis, reweighting: 'temperature' as const, temperatures: undefined },
       }
     : req.spec;
   const result = await execute(spec, {

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ImportOptions } from '../../shared/contract.js';
-import type { MetricsRow, RunResult, RunSpec } from '../../shared/runspec.js';
+import type { MetricsRow, RunResult, RunSpec, SamplingSpec } from '../../shared/runspec.js';
 import type { Checkpoint, SampleSet } from '../../core/run/types.js';
 import type { UmbrellaJobRequest, UmbrellaJobResult } from './umbrellaJob.js';
 
@@ -25,6 +25,8 @@ export type JobRequest =
       n: number;
       /** Seed of this draw (the run's seed would repeat the run's own samples). */
       seed: number;
+      /** Annealing for this draw (null: none; absent: the run's own sampling.anneal). */
+      anneal?: SamplingSpec['anneal'] | null;
       data?: Float32Array;
     }
   | {

@@ -426,10 +426,14 @@ export class Workbench {
     this.sampleSets = (await this.call('samples.list', { runId })) ?? [];
   }
 
-  async sample(runId: string, temperature: number, n: number): Promise<string | null> {
-    const ref = await this.call('samples.create', { runId, temperature, n });
+  /** Draw n samples at τ; `annealLevels` > 0 anneals them (0: one-jump weights). */
+  async sample(runId: string, temperature: number, n: number, annealLevels = 0): Promise<string | null> {
+    const anneal =
+      annealLevels > 0 ? { levels: annealLevels, moves: 1, stepSize: 0.1, keepStates: true } : null;
+    const ref = await this.call('samples.create', { runId, temperature, n, anneal });
     if (!ref) return null;
-    this.trackJob(ref.jobId, 'sampling', `sampling ${n} at τ = ${temperature}`);
+    const how = annealLevels > 0 ? `, annealed through ${annealLevels} levels` : '';
+    this.trackJob(ref.jobId, 'sampling', `sampling ${n} at τ = ${temperature}${how}`);
     const done = await this.waitJob(ref.jobId);
     if (done.status !== 'completed' || !done.resultId) return null;
     await this.showSampleSet(done.resultId);
