@@ -76,6 +76,23 @@ describe('bgw', () => {
     );
     expect(sample).toMatchObject({ n: 800, temperature: 1.5 });
     expect(sample.ess).toBeGreaterThan(1);
+    const annealed = json<{ n: number; ess: number }>(
+      await bgw([
+        'sample',
+        project,
+        '--run',
+        runId,
+        '--temperature',
+        '1.5',
+        '--n',
+        '400',
+        '--anneal',
+        '5',
+        '--json',
+      ]),
+    );
+    expect(annealed.n).toBe(400);
+    expect(annealed.ess).toBeGreaterThan(1);
 
     const fe = json<{ analysisId: string; profile: { rc: number; F: number }[]; deltaF: { value: number } }>(
       await bgw([
@@ -166,7 +183,7 @@ describe('bgw', () => {
     const info = json<{ runs: number; sampleSets: number; exports: number }>(
       await bgw(['project', 'info', project, '--json']),
     );
-    expect(info).toMatchObject({ runs: 1, sampleSets: 3, exports: 3 });
+    expect(info).toMatchObject({ runs: 1, sampleSets: 4, exports: 3 });
   });
 
   it('reads history from a second process while a run writes; Ctrl-C cancels the run', async () => {
@@ -239,6 +256,21 @@ describe('bgw', () => {
     expectCleanError(
       await bgw(['sample', project, '--run', 'r', '--temperature', '1']),
       /required option '--n <N>'/,
+    );
+    expectCleanError(
+      await bgw([
+        'sample',
+        project,
+        '--run',
+        'r',
+        '--temperature',
+        '1',
+        '--n',
+        '5',
+        '--walkers-per-state',
+        '3',
+      ]),
+      /--walkers-per-state needs --anneal/,
     );
   });
 });
