@@ -5,6 +5,7 @@ import { MLP } from '../../../src/core/flows/mlp.js';
 import { loadNativeAddon } from '../../../src/core/native/addon.js';
 import { MLP as MLP_KERNEL, runKernel } from '../../../src/core/native/wasmKernels.js';
 import { Rng } from '../../../src/core/random.js';
+import { maxRelError } from '../native/compare.js';
 
 // The fused MLP exists only with the native kernels (kernels.test.ts says whether they must be on).
 const native = process.env.BGW_NATIVE !== '0';
@@ -12,16 +13,6 @@ const native = process.env.BGW_NATIVE !== '0';
 beforeAll(async () => {
   await initBackend('wasm');
 });
-
-function maxRelError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < want.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i]));
-    err = Math.max(err, Math.abs(got[i] - want[i]));
-  }
-  return err / Math.max(scale, 1e-30);
-}
 
 /** An MLP with non-zero weights everywhere (the constructor zeroes the output layer). */
 function randomMlp(sizes: number[], rng: Rng): MLP {

@@ -8,6 +8,7 @@ import { dense, denseTanh } from '../../../src/core/flows/dense.js';
 import { loadNativeAddon } from '../../../src/core/native/addon.js';
 import { DENSE } from '../../../src/core/native/wasmKernels.js';
 import { Rng } from '../../../src/core/random.js';
+import { maxRelError } from './compare.js';
 
 // CI builds the addon (npm install + libopenblas-dev); only an explicit BGW_NATIVE=0 runs without.
 const wanted = process.env.BGW_NATIVE !== '0';
@@ -31,16 +32,6 @@ function matmulRef(
       c[i * n + j] = s;
     }
   return c;
-}
-
-function maxRelError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < want.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i]));
-    err = Math.max(err, Math.abs(got[i] - want[i]));
-  }
-  return err / Math.max(scale, 1e-30);
 }
 
 const rng = new Rng(42);
