@@ -268,6 +268,7 @@ export const methods = {
         essFraction: z.number().nullable(),
         skipped: z.number().int(),
         time: z.number(),
+        mlValidation: z.number().nullable().optional(),
       }),
     ),
   ),

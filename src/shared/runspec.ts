@@ -92,6 +92,16 @@ export const TrainingSpec = z.object({
   temperatures: z.array(z.number().positive()).min(1).default([1]),
   /** Save a checkpoint at most this many iterations apart. */
   checkpointEvery: z.number().int().positive().default(50),
+  /**
+   * Held-out data: every `every` iterations (default checkpointEvery) the ML loss −log q is also
+   * measured on `frames` frames per start that training never sees (Metropolis data: independent
+   * chains of the same recipe from their own random stream; a dataset: its last frames, held back
+   * from training). A held-out loss far above the training one means the flow learns its data,
+   * not the distribution (docs/results.md, the dimer).
+   */
+  validation: z
+    .object({ frames: z.number().int().positive(), every: z.number().int().positive().optional() })
+    .optional(),
   /** Reaction-coordinate entropy loss: kernel histogram on [min, max]. */
   rc: z
     .object({
@@ -237,6 +247,8 @@ export interface MetricsRow {
   stage: number;
   loss: number;
   ml: number | null;
+  /** ML loss on the held-out frames (training.validation), on the iterations it was measured. */
+  mlValidation?: number | null;
   kl: number | null;
   rc: number | null;
   gradNorm: number;

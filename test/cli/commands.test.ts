@@ -9,6 +9,7 @@ import { decodeNpy, parsePlumedGrid } from '../../src/core/io/writers/index.js';
 import { Store } from '../../src/main/store/store.js';
 import { smallSpec, tempDir } from '../services/helpers.js';
 import { bgw, spawnBgw, type CliResult } from './cli.js';
+import { SCHEMA_VERSION } from '../../src/main/store/schema.js';
 
 const dir = tempDir('bgw-cli-');
 const project = join(dir, 'p.bgw');
@@ -64,7 +65,7 @@ describe('bgw', () => {
     const created = json<{ path: string; schemaVersion: number }>(
       await bgw(['project', 'create', project, '--json']),
     );
-    expect(created).toMatchObject({ path: project, schemaVersion: 1 });
+    expect(created).toMatchObject({ path: project, schemaVersion: SCHEMA_VERSION });
 
     const { runId, result } = json<{ runId: string; result: { iterations: number } }>(
       await bgw(['run', specFile, '--project', project, '--json']),

@@ -13,6 +13,7 @@ import { createBackend, type WorkbenchBackend } from '../../src/main/services/ba
 import { Store } from '../../src/main/store/store.js';
 import { RunSpec } from '../../src/shared/runspec.js';
 import { contractChecked, RecordingSink, smallSpec, tempDir } from './helpers.js';
+import { SCHEMA_VERSION } from '../../src/main/store/schema.js';
 
 const dir = tempDir();
 const appData = tempDir('bgw-appdata-');
@@ -42,7 +43,7 @@ afterAll(async () => {
 describe('projects', () => {
   it('reports the open project and remembers it in the recent list', async () => {
     const cur = await b.services['project.current']({});
-    expect(cur).toMatchObject({ name: 'services test', schemaVersion: 1 });
+    expect(cur).toMatchObject({ name: 'services test', schemaVersion: SCHEMA_VERSION });
     const recent = await b.services['project.recent']({});
     expect(recent[0].path).toBe(join(dir, 'main.bgw'));
     expect(JSON.parse(readFileSync(join(appData, 'recent-projects.json'), 'utf8'))[0].path).toBe(

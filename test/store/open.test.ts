@@ -120,6 +120,55 @@ describe('project files', () => {
     );
   });
 
+  it('migrates a schema-1 project to held-out ML metrics, keeping its metrics rows', () => {
+    const p = fresh();
+    const s = Store.create(p, 'v1');
+    const run = s.runs.create(spec);
+    s.close();
+    // Play a file written by the schema-1 build: no ml_validation column, one metrics row.
+    const raw = new Database(p);
+    raw.exec('ALTER TABLE metrics DROP COLUMN ml_validation');
+    raw
+      .prepare(
+        `INSERT INTO metrics (run_id, iteration, stage, loss, ml, kl, rc, grad_norm, ess_fraction, skipped, time)
+       VALUES (?, 0, 0, 1.5, 1.5, NULL, NULL, 2, NULL, 0, 0.1)`,
+      )
+      .run(run.id);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const s2 = Store.open(p);
+    expect(s2.meta().schemaVersion).toBe(SCHEMA_VERSION);
+    expect(s2.runs.metrics(run.id)).toEqual([
+      {
+        iteration: 0,
+        stage: 0,
+        loss: 1.5,
+        ml: 1.5,
+        kl: null,
+        rc: null,
+        gradNorm: 2,
+        essFraction: null,
+        skipped: 0,
+        time: 0.1,
+      },
+    ]);
+    const row = {
+      iteration: 1,
+      stage: 0,
+      loss: 1,
+      ml: 1,
+      kl: null,
+      rc: null,
+      gradNorm: 1,
+      essFraction: null,
+      skipped: 0,
+      time: 0.2,
+    };
+    s2.runs.appendMetrics(run.id, [{ ...row, mlValidation: 3.25 }]);
+    expect(s2.runs.metrics(run.id, 0)).toEqual([{ ...row, mlValidation: 3.25 }]);
+    s2.close();
+  });
+
   it('marks a run left running by a dead process as interrupted on open, not one whose process lives', () => {
     const p = fresh();
     const s = Store.create(p, 'crash');

@@ -20,6 +20,7 @@ import { sampleGenerator } from '../sampling/generator.js';
 import { poolSamples, pooledLogWeights } from '../sampling/mixture.js';
 import { createSystem } from '../systems/catalog.js';
 import type { EnergySystem } from '../systems/types.js';
+import { mlLossOf } from '../training/losses.js';
 import { Trainer } from '../training/trainer.js';
 import { throwIfAborted, yieldToEventLoop } from '../cancel.js';
 import { encodeCheckpoint, loadWeights, restoreCheckpoint } from './checkpoint.js';
@@ -52,6 +53,35 @@ function trainingData(spec: RunSpec, system: EnergySystem, hooks: RunHooks): Flo
   });
 }
 
+/**
+ * Training frames and held-out frames (training.validation). Metropolis data: independent chains
+ * of the same recipe from the validation stream, so the training frames are exactly those of a run
+ * without validation. A dataset: its last frames, held back from training.
+ */
+function splitValidation(
+  spec: RunSpec,
+  system: EnergySystem,
+  data: Float32Array | null,
+  hooks: RunHooks,
+): { train: Float32Array | null; heldOut: Float32Array | null } {
+  const v = spec.training.validation;
+  if (!v || !data) return { train: data, heldOut: null };
+  if (spec.data.source === 'metropolis') {
+    const heldOut = simulateTrainingData(spec, system, {
+      samplesPerStart: v.frames,
+      stream: STREAM.validation,
+      signal: hooks.signal,
+    });
+    return { train: data, heldOut };
+  }
+  const n = data.length / system.dim;
+  if (v.frames >= n) {
+    throw new Error(`training.validation.frames (${v.frames}) must be below the dataset's ${n} frames`);
+  }
+  const cut = (n - v.frames) * system.dim;
+  return { train: data.subarray(0, cut), heldOut: data.subarray(cut) };
+}
+
 /** Stage index and stage of a global iteration. */
 function stageAt(stages: StageSpec[], iteration: number): number {
   let end = 0;
@@ -73,7 +103,7 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
 
   throwIfAborted(signal);
   hooks.onProgress?.({ phase: 'data', fraction: 0, message: 'Preparing training data' });
-  const data = trainingData(spec, system, hooks);
+  const { train: data, heldOut } = splitValidation(spec, system, trainingData(spec, system, hooks), hooks);
   hooks.onProgress?.({
     phase: 'data',
     fraction: 1,
@@ -109,11 +139,14 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
       });
     };
 
+    const validateEvery = spec.training.validation?.every ?? every;
     while (trainer.iteration < total) {
       throwIfAborted(signal);
       const s = stageAt(stages, trainer.iteration);
       const m = trainer.step(stages[s], s);
-      rows.push({ ...m, time: seconds() });
+      // After the step, like the checkpoint: the held-out loss of the weights saved with it.
+      const validate = heldOut && (trainer.iteration % validateEvery === 0 || trainer.iteration === total);
+      rows.push({ ...m, ...(validate && { mlValidation: mlLossOf(flow, heldOut) }), time: seconds() });
       if (rows.length >= METRICS_BATCH || seconds() - lastFlush >= METRICS_SECONDS) flush();
       if (trainer.iteration % every === 0) await checkpoint();
       if (trainer.iteration % 10 === 0 || trainer.iteration === total) {

@@ -15,7 +15,7 @@ export function streamRng(seed: number, k: number): Rng {
 }
 
 /** The Rng streams of a run: data, initial weights, training batches, sampling, analysis. */
-export const STREAM = { data: 1, init: 2, train: 3, sample: 4, analysis: 5 } as const;
+export const STREAM = { data: 1, init: 2, train: 3, sample: 4, analysis: 5, validation: 6 } as const;
 
 /**
  * Frames of the spec's Metropolis data (flat, row-major). `samplesPerStart` may ask for fewer
@@ -24,7 +24,7 @@ export const STREAM = { data: 1, init: 2, train: 3, sample: 4, analysis: 5 } as 
 export function simulateTrainingData(
   spec: RunSpec,
   system: EnergySystem,
-  hooks: MetropolisHooks & { samplesPerStart?: number } = {},
+  hooks: MetropolisHooks & { samplesPerStart?: number; stream?: number } = {},
 ): Float32Array {
   const d = spec.data;
   if (d.source !== 'metropolis')
@@ -41,7 +41,7 @@ export function simulateTrainingData(
       burnIn: d.burnIn,
       temperature: d.temperature,
     },
-    streamRng(spec.seed, STREAM.data),
+    streamRng(spec.seed, hooks.stream ?? STREAM.data),
     hooks,
   );
   const identical = d.relabel ? solventOf(system) : [];

@@ -151,8 +151,8 @@ export class RunRepo {
   appendMetrics(runId: string, rows: readonly MetricsRow[]): void {
     if (rows.length === 0) return;
     const put = this.db.prepare(
-      `INSERT OR REPLACE INTO metrics (run_id, iteration, stage, loss, ml, kl, rc, grad_norm, ess_fraction, skipped, time)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO metrics (run_id, iteration, stage, loss, ml, kl, rc, grad_norm, ess_fraction, skipped, time, ml_validation)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const progress = this.db.prepare('UPDATE runs SET iterations = MAX(iterations, ?) WHERE id = ?');
     this.db.transaction(() => {
@@ -170,6 +170,7 @@ export class RunRepo {
           r.essFraction,
           r.skipped,
           r.time,
+          r.mlValidation ?? null,
         );
         last = Math.max(last, r.iteration + 1);
       }
@@ -180,7 +181,7 @@ export class RunRepo {
   metrics(runId: string, afterIteration = -1): MetricsRow[] {
     const rows = this.db
       .prepare(
-        `SELECT iteration, stage, loss, ml, kl, rc, grad_norm, ess_fraction, skipped, time
+        `SELECT iteration, stage, loss, ml, kl, rc, grad_norm, ess_fraction, skipped, time, ml_validation
          FROM metrics WHERE run_id = ? AND iteration > ? ORDER BY iteration`,
       )
       .all(runId, afterIteration) as {
@@ -194,6 +195,7 @@ export class RunRepo {
       ess_fraction: number | null;
       skipped: number;
       time: number;
+      ml_validation: number | null;
     }[];
     return rows.map((r) => ({
       iteration: r.iteration,
@@ -206,6 +208,7 @@ export class RunRepo {
       essFraction: r.ess_fraction,
       skipped: r.skipped,
       time: r.time,
+      ...(r.ml_validation !== null && { mlValidation: r.ml_validation }),
     }));
   }
 

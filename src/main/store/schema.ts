@@ -109,6 +109,9 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  /* 1 -> 2 */ `
+  ALTER TABLE metrics ADD COLUMN ml_validation REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

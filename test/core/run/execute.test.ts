@@ -186,6 +186,40 @@ describe('executeRun', () => {
     ).toThrow(/anneal/);
   });
 
+  it('measures the ML loss on held-out chains without changing what training sees', async () => {
+    const finalBytes = async (input: RunSpecInput, rows: MetricsRow[]): Promise<Uint8Array> => {
+      let last: Uint8Array | null = null;
+      await executeRun(RunSpec.parse(input), {
+        onMetrics: (r) => void rows.push(...r),
+        onCheckpoint: (c) => void (last = c.bytes),
+      });
+      return last!;
+    };
+    const plainRows: MetricsRow[] = [];
+    const rows: MetricsRow[] = [];
+    const plain = await finalBytes(tinySpec, plainRows);
+    const validated = await finalBytes(
+      { ...tinySpec, training: { ...tinySpec.training, validation: { frames: 50, every: 3 } } },
+      rows,
+    );
+    expect(validated).toEqual(plain);
+    expect(plainRows.every((r) => r.mlValidation === undefined)).toBe(true);
+    // After iterations 3, 6, 9 and the last (12): the rows of iterations 2, 5, 8 and 11.
+    expect(rows.filter((r) => r.mlValidation !== undefined).map((r) => r.iteration)).toEqual([2, 5, 8, 11]);
+    for (const r of rows)
+      if (r.mlValidation !== undefined) expect(Number.isFinite(r.mlValidation)).toBe(true);
+    // A dataset holds back its last frames, and must keep some for training.
+    const data = new Float32Array(2 * 40).map((_, i) => Math.sin(i));
+    const fromDataset = {
+      ...tinySpec,
+      data: { source: 'dataset', datasetId: 'd' },
+      training: { ...tinySpec.training, validation: { frames: 40 } },
+    } as RunSpecInput;
+    await expect(executeRun(RunSpec.parse(fromDataset), { data })).rejects.toThrow(
+      /must be below the dataset's 40/,
+    );
+  });
+
   it('stops with a CancellationError when the signal fires', async () => {
     const controller = new AbortController();
     const spec = RunSpec.parse({
