@@ -71,6 +71,8 @@ describe('resources/presets', () => {
       // Annealed reweighting with both states' walkers kept apart.
       expect(r.sampling.anneal).toMatchObject({ keepStates: true });
       expect(r.sampling.anneal!.walkersPerState).toBeGreaterThanOrEqual(1000);
+      // Held-out chains show whether the flow learns the state or its training chains.
+      expect(r.training.validation?.frames).toBeGreaterThan(0);
     }
     expect(s.sampling.temperatures).toEqual([0.5, 1, 2]);
     // The KL batch covers exactly the sampled range (docs/results.md: 0.1 … 4 left τ = 1 too cold).
