@@ -91,7 +91,14 @@ describe('RunSpec presets', () => {
     expect(s.training.stages.slice(1).every((st) => st.weights.kl === 1 && st.maxEnergy === 1e10)).toBe(true);
     expect(s.flow.blocks).toHaveLength(8);
     expect(s.flow.hidden).toEqual([200, 200, 200]);
-    expect(s.data).toMatchObject({ source: 'metropolis', stepSize: 0.02 });
+    expect(s.data).toMatchObject({
+      source: 'metropolis',
+      stepSize: 0.02,
+      relabel: true,
+      chainsPerStart: 200,
+    });
+    expect(s.training.validation).toEqual({ frames: 2000 });
+    expect(s.sampling.anneal).toMatchObject({ levels: 1500, walkersPerState: 1500, keepStates: true });
     expect(totalIterations(s)).toBe(20 + 3800);
   });
   it('puts the RC entropy window on the system range and keeps parameter edits', () => {
