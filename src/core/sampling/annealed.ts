@@ -16,6 +16,7 @@
 import { stateOf } from '../analysis/freeEnergy.js';
 import { throwIfAborted, yieldToEventLoop } from '../cancel.js';
 import type { Flow } from '../flows/flow.js';
+import { squaredNorms } from '../linalg/rows.js';
 import type { Rng } from '../random.js';
 import type { SampleSet } from '../run/types.js';
 import type { EnergySystem } from '../systems/types.js';
@@ -77,13 +78,10 @@ function logTarget(u: Float64Array, logDetJ: Float32Array, tau: number, out: Flo
   }
 }
 
-/** −‖z_i‖²/(2τ) for each row. */
+/** log q_Z = −‖z_i‖²/(2τ) for each row. */
 function logLatent(z: Float32Array, m: number, dim: number, tau: number, out: Float64Array): void {
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) s += z[i * dim + k] ** 2;
-    out[i] = -s / (2 * tau);
-  }
+  const z2 = squaredNorms(z, m, dim);
+  for (let i = 0; i < m; i++) out[i] = -z2[i] / (2 * tau);
 }
 
 /**
@@ -137,16 +135,15 @@ export async function annealSamples(
   const keepStates = options.keepStates ?? true;
   const stateOfX = (xs: Float32Array, m: number): Int32Array =>
     stateOf(system.reactionCoordinate.compute(xs, m), system.states);
-  const { pick, logFactor } = pickWalkers(
-    stateOfX(start.x, start.n),
-    options.walkersPerState ?? Infinity,
-    options.rng,
-  );
+  const startState = stateOfX(start.x, start.n);
+  const { pick, logFactor } = pickWalkers(startState, options.walkersPerState ?? Infinity, options.rng);
   const n = pick.length;
   const z = new Float32Array(n * dim);
   const x = new Float32Array(n * dim);
   const energy = new Float64Array(n);
   const startLogWeights = new Float64Array(n);
+  // Moves never change a walker's state under keepStates, so its start state is its state.
+  const walkerState = keepStates ? Int32Array.from(pick, (j) => startState[j]) : null;
   pick.forEach((j, i) => {
     z.set(start.z.subarray(j * dim, (j + 1) * dim), i * dim);
     x.set(start.x.subarray(j * dim, (j + 1) * dim), i * dim);
@@ -170,7 +167,7 @@ export async function annealSamples(
     const b = new Float64Array(m);
     logLatent(zc, m, dim, tau, a);
     for (let i = 0; i < m; i++) b[i] = startLogWeights[c0 + i] + a[i];
-    const state = keepStates ? stateOfX(xc, m) : null;
+    const state = walkerState?.subarray(c0, c0 + m) ?? null;
     const aProp = new Float64Array(m);
     const bProp = new Float64Array(m);
 

@@ -4,6 +4,7 @@
  * Chunked so memory stays bounded (TOOLCHAIN.md: chunk size drives peak memory).
  */
 import type { Flow } from '../flows/flow.js';
+import { squaredNorms } from '../linalg/rows.js';
 import type { Rng } from '../random.js';
 import type { SampleSet } from '../run/types.js';
 import type { EnergySystem } from '../systems/types.js';
@@ -37,11 +38,10 @@ export function sampleGenerator(
     const u = system.energy(xc, m);
     z.set(zc, start * dim);
     x.set(xc, start * dim);
+    const z2 = squaredNorms(zc, m, dim);
     for (let i = 0; i < m; i++) {
-      let z2 = 0;
-      for (let k = 0; k < dim; k++) z2 += zc[i * dim + k] ** 2;
       energy[start + i] = u[i];
-      const lw = -u[i] / temperature + z2 / (2 * temperature) + logDetJ[i];
+      const lw = -u[i] / temperature + z2[i] / (2 * temperature) + logDetJ[i];
       // A sample with non-finite energy has zero weight.
       logWeights[start + i] = Number.isNaN(lw) ? -Infinity : lw;
     }

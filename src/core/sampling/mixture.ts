@@ -6,6 +6,7 @@
  * log w = −u/τ − log p_mix(x) (the balance heuristic). Hot samples cover barriers and high
  * basins that the cold ones miss; where both sample, the weights stay bounded.
  */
+import { squaredNorms } from '../linalg/rows.js';
 import type { SampleSet } from '../run/types.js';
 
 /** The pooled samples of several temperatures, ready to be reweighted to any τ. */
@@ -15,16 +16,6 @@ export interface SamplePool {
   energy: Float64Array;
   /** log p_mix(x); −Infinity where the sample has no weight (non-finite energy). */
   logDensity: Float64Array;
-}
-
-function squaredNorms(z: Float32Array, n: number, dim: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) s += z[i * dim + k] ** 2;
-    out[i] = s;
-  }
-  return out;
 }
 
 /**
