@@ -5,30 +5,26 @@
 import { tf } from '../backend.js';
 import type { Flow } from '../flows/flow.js';
 
-/**
- * The ML loss of frames outside any gradient (held-out data), in chunks so memory stays bounded:
- * mean of ½‖F_xz(x)‖² − log|det J_xz(x)| in double precision.
- */
+/** ML: mean over data x of ½‖F_xz(x)‖² − log|det J_xz(x)|. */
+export function mlLoss(flow: Flow, x: tf.Tensor2D): tf.Scalar {
+  const { y: z, logDetJ } = flow.inverse(x);
+  return tf.mean(tf.sub(tf.mul(tf.sum(tf.square(z), 1), 0.5), logDetJ)) as tf.Scalar;
+}
+
+/** The ML loss of frames outside training (held-out data), in chunks so memory stays bounded. */
 export function mlLossOf(flow: Flow, frames: Float32Array, chunk = 2000): number {
   const dim = flow.dim;
   const n = frames.length / dim;
   let sum = 0;
   for (let start = 0; start < n; start += chunk) {
     const m = Math.min(chunk, n - start);
-    const { y: z, logDetJ } = flow.mapValues('inverse', frames.subarray(start * dim, (start + m) * dim), m);
-    for (let i = 0; i < m; i++) {
-      let z2 = 0;
-      for (let k = 0; k < dim; k++) z2 += z[i * dim + k] ** 2;
-      sum += 0.5 * z2 - logDetJ[i];
-    }
+    const loss = tf.tidy(() =>
+      mlLoss(flow, tf.tensor2d(frames.subarray(start * dim, (start + m) * dim), [m, dim])),
+    );
+    sum += loss.dataSync()[0] * m;
+    loss.dispose();
   }
   return sum / n;
-}
-
-/** ML: mean over data x of ½‖F_xz(x)‖² − log|det J_xz(x)|. */
-export function mlLoss(flow: Flow, x: tf.Tensor2D): tf.Scalar {
-  const { y: z, logDetJ } = flow.inverse(x);
-  return tf.mean(tf.sub(tf.mul(tf.sum(tf.square(z), 1), 0.5), logDetJ)) as tf.Scalar;
 }
 
 export interface KlTerms {
