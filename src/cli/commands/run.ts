@@ -1,7 +1,7 @@
 /** `bgw run`, `bgw resume`, `bgw sample`: training and sampling jobs. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { RunSpec, type RunResult } from '../../shared/runspec.js';
+import { RunSpec, SamplingSpec, type RunResult } from '../../shared/runspec.js';
 import { startJob } from '../../main/jobs/runner.js';
 import type { JobEvent } from '../../main/workers/protocol.js';
 import { CliError, note, printJson, printLine } from '../output.js';
@@ -156,13 +156,10 @@ export function registerRun(program: Command): void {
           ? undefined
           : o.anneal === 0
             ? null
-            : {
-                levels: o.anneal,
-                moves: 1,
-                stepSize: 0.1,
-                keepStates: true,
-                walkersPerState: o.walkersPerState,
-              };
+            : // The run spec's own defaults for what the options leave out (moves, step size…).
+              SamplingSpec.shape.anneal
+                .unwrap()
+                .parse({ levels: o.anneal, walkersPerState: o.walkersPerState });
       const s = await openSession(file);
       try {
         const { jobId } = await call(() =>

@@ -428,8 +428,8 @@ export class Workbench {
 
   /** Draw n samples at τ; `annealLevels` > 0 anneals them (0: one-jump weights). */
   async sample(runId: string, temperature: number, n: number, annealLevels = 0): Promise<string | null> {
-    const anneal =
-      annealLevels > 0 ? { levels: annealLevels, moves: 1, stepSize: 0.1, keepStates: true } : null;
+    // The contract fills in the other annealing settings with the run spec's defaults.
+    const anneal = annealLevels > 0 ? { levels: annealLevels } : null;
     const ref = await this.call('samples.create', { runId, temperature, n, anneal });
     if (!ref) return null;
     const how = annealLevels > 0 ? `, annealed through ${annealLevels} levels` : '';
