@@ -1,7 +1,8 @@
 /**
  * Free energies from (weighted) samples of a reaction coordinate: the profile
  * F_k = −τ ln Σ_{x∈bin k} w(x), shifted so min F = 0, and ΔF = −τ ln(P_state1 / P_state0), both in
- * kT₀ (τ is the relative temperature), with bootstrap errors over samples.
+ * kT₀ (τ is the relative temperature), with bootstrap errors over samples (or over blocks of
+ * correlated samples).
  */
 import type { ProfileBin } from '../../shared/runspec.js';
 import type { Rng } from '../random.js';
@@ -18,6 +19,8 @@ export interface ProfileOptions {
   temperature: number;
   bootstrap: number;
   rng: Rng;
+  /** Block id per sample when samples are correlated in blocks: the bootstrap draws whole blocks. */
+  blocks?: ArrayLike<number> | null;
 }
 
 /** True when rc lies in the state: min ≤ rc < max (open ends when absent). */
@@ -51,10 +54,40 @@ function rawProfile(binWeights: Float64Array, meanWeight: number, temperature: n
   return F;
 }
 
-function resample(n: number, rng: Rng): Int32Array {
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+/**
+ * One bootstrap draw of sample indices: n samples with replacement, or, when samples come in
+ * correlated blocks (independent populations of resampled annealing walkers), whole blocks drawn
+ * with replacement, so the spread between blocks is what the error measures.
+ */
+function resample(n: number, rng: Rng, blocks?: BlockIndex): Int32Array {
+  if (!blocks) {
+    const idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+    return idx;
+  }
+  const picked: Int32Array[] = [];
+  for (let b = 0; b < blocks.length; b++) picked.push(blocks[rng.int(blocks.length)]);
+  const idx = new Int32Array(picked.reduce((t, p) => t + p.length, 0));
+  let o = 0;
+  for (const p of picked) {
+    idx.set(p, o);
+    o += p.length;
+  }
   return idx;
+}
+
+/** Members of each block, from a block id per sample. */
+type BlockIndex = Int32Array[];
+
+function blockIndex(blocks: ArrayLike<number> | null | undefined): BlockIndex | undefined {
+  if (!blocks) return undefined;
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < blocks.length; i++) {
+    const m = members.get(blocks[i]);
+    if (m) m.push(i);
+    else members.set(blocks[i], [i]);
+  }
+  return [...members.values()].map((m) => Int32Array.from(m));
 }
 
 export function freeEnergyProfile(
@@ -73,12 +106,13 @@ export function freeEnergyProfile(
   const accumulate = (idx: Int32Array | null): { F: Float64Array } => {
     const bw = new Float64Array(bins);
     let total = 0;
-    for (let j = 0; j < n; j++) {
+    const len = idx ? idx.length : n;
+    for (let j = 0; j < len; j++) {
       const i = idx ? idx[j] : j;
       total += w[i];
       if (bin[i] >= 0) bw[bin[i]] += w[i];
     }
-    return { F: rawProfile(bw, total / n, temperature) };
+    return { F: rawProfile(bw, total / len, temperature) };
   };
 
   const { F } = accumulate(null);
@@ -88,7 +122,8 @@ export function freeEnergyProfile(
   for (let k = 0; k < bins; k++) F[k] -= min;
 
   const errors = new ProfileBootstrap(F);
-  for (let b = 0; b < bootstrap; b++) errors.add(accumulate(resample(n, rng)).F);
+  const blocks = blockIndex(opts.blocks);
+  for (let b = 0; b < bootstrap; b++) errors.add(accumulate(resample(n, rng, blocks)).F);
   return errors.bins(lo, hi);
 }
 
@@ -100,7 +135,8 @@ function stateDeltaF(
 ): number {
   let p0 = 0;
   let p1 = 0;
-  for (let j = 0; j < state.length; j++) {
+  const len = idx ? idx.length : state.length;
+  for (let j = 0; j < len; j++) {
     const i = idx ? idx[j] : j;
     if (state[i] === 0) p0 += w[i];
     else if (state[i] === 1) p1 += w[i];
@@ -120,6 +156,8 @@ export function deltaF(
   temperature: number,
   bootstrap: number,
   rng: Rng,
+  /** Block id per sample (see ProfileOptions.blocks). */
+  blocks?: ArrayLike<number> | null,
 ): { value: number; error: number } {
   const n = rc.length;
   const w = relativeWeights(logWeights, n);
@@ -129,8 +167,9 @@ export function deltaF(
   let s = 0;
   let s2 = 0;
   let m = 0;
+  const index = blockIndex(blocks);
   for (let b = 0; b < bootstrap; b++) {
-    const v = stateDeltaF(state, w, temperature, resample(n, rng));
+    const v = stateDeltaF(state, w, temperature, resample(n, rng, index));
     if (!Number.isFinite(v)) continue;
     s += v;
     s2 += v * v;

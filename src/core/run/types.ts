@@ -31,6 +31,11 @@ export interface SampleSet {
   energy: Float64Array;
   /** Unnormalised log importance weights, −u/τ + ‖z‖²/2τ + log|det J_zx|. */
   logWeights: Float64Array;
+  /**
+   * Walker population of each sample when annealing resampled them (samples of one population are
+   * correlated: errors bootstrap over populations); absent or null: independent samples.
+   */
+  islands?: Int32Array | null;
 }
 
 export interface RunHooks {

@@ -19,13 +19,22 @@ import type { Flow } from '../flows/flow.js';
 import { squaredNorms } from '../linalg/rows.js';
 import type { Rng } from '../random.js';
 import type { SampleSet } from '../run/types.js';
+import { createEnergyOp } from '../systems/tfEnergy.js';
 import type { EnergySystem } from '../systems/types.js';
+import { latentDensityGradient } from './latentGradient.js';
 
 export interface AnnealOptions {
   /** Intermediate densities K (≥ 1); K = 1 with no moves reproduces plain reweighting. */
   levels: number;
   /** Metropolis moves at each level (default 1). */
   moves?: number;
+  /**
+   * 'walk': Gaussian random-walk proposals in z. 'langevin': Metropolis-adjusted Langevin (MALA)
+   * proposals z' = z + (h²/2)∇log π_k(z) + h·ξ, which follow the gradient of the level's density
+   * through the flow and the forces: ~3× the cost of a walk move, but each move goes much further
+   * toward where p puts its weight. Default 'walk'.
+   */
+  proposal?: 'walk' | 'langevin';
   /** First proposal width in units of √τ; adapted per chunk toward `targetAcceptance`. */
   stepSize?: number;
   /**
@@ -42,7 +51,31 @@ export interface AnnealOptions {
    * τ = 0.5 it puts under 1 % of the dimer samples in the open state. Default: anneal all.
    */
   walkersPerState?: number;
-  /** Acceptance rate the step size is steered to (default 0.3). */
+  /**
+   * Resample a group of walkers (a chunk's walkers of one state under keepStates, else the chunk)
+   * whenever its effective sample size drops below this fraction of its size, after the level's
+   * reweighting and before its moves: annealed importance sampling becomes sequential Monte Carlo
+   * (Del Moral, Doucet & Jasra 2006). Walkers that fell behind are dropped and the good ones
+   * copied, so the moves work where the weight is; each group's weight sum stays an unbiased
+   * estimate of its share of Z. Default: never (plain annealed importance sampling).
+   */
+  resampleBelow?: number;
+  /**
+   * With resampleBelow: split the walkers into this many independent populations (default 4), each
+   * resampled only within itself. Resampling correlates a population's walkers, so a bootstrap over
+   * walkers would understate the error; the samples' `islands` let the analysis bootstrap over
+   * populations instead.
+   */
+  islands?: number;
+  /**
+   * Anneal toward p restricted to this region of configuration space: samples outside it get
+   * weight zero, moves out of it are rejected. For identical particles relabelled to a canonical
+   * order (data.relabel), the canonical sector: the flow learned only that copy of the N!
+   * equivalent ones, and walkers that drift into the others add weight the generator can never
+   * balance. Every state's Z shrinks by the same N!, so ΔF is unchanged.
+   */
+  inRegion?: (x: Float32Array, m: number) => Uint8Array;
+  /** Acceptance rate the step size is steered to (default 0.3 for walks, 0.57 for Langevin). */
   targetAcceptance?: number;
   /** Walkers moved through the flow at once (default 2000). */
   chunk?: number;
@@ -58,6 +91,8 @@ export interface AnnealResult {
   acceptance: number;
   /** Proposal width (units of √τ) at the end of the last chunk. */
   stepSize: number;
+  /** How many times a group of walkers was resampled (0 without resampleBelow). */
+  resamplings: number;
 }
 
 /**
@@ -82,6 +117,44 @@ function logTarget(u: Float64Array, logDetJ: Float32Array, tau: number, out: Flo
 function logLatent(z: Float32Array, m: number, dim: number, tau: number, out: Float64Array): void {
   const z2 = squaredNorms(z, m, dim);
   for (let i = 0; i < m; i++) out[i] = -z2[i] / (2 * tau);
+}
+
+/**
+ * Mean of the Langevin proposal from each row of z: z + (h²/2)∇log π_β(z), where
+ * log π_β = −(1−β)‖z‖²/(2τ) + β log p_Z and `grad` holds ∇ log p_Z.
+ */
+function langevinMean(
+  z: Float32Array,
+  grad: Float32Array,
+  beta: number,
+  tau: number,
+  h: number,
+): Float32Array {
+  const out = new Float32Array(z.length);
+  const c = (h * h) / 2;
+  for (let j = 0; j < z.length; j++) out[j] = z[j] + c * (beta * grad[j] - ((1 - beta) * z[j]) / tau);
+  return out;
+}
+
+/**
+ * log q(z|z') − log q(z'|z) for row i of a Langevin proposal z' = mean(z) + noise, where `back` is
+ * mean(z'): both are Gaussians of width h.
+ */
+function proposalLogRatio(
+  z: Float32Array,
+  back: Float32Array,
+  noise: Float32Array,
+  i: number,
+  dim: number,
+  h: number,
+): number {
+  let reverse = 0;
+  let forward = 0;
+  for (let j = i * dim; j < (i + 1) * dim; j++) {
+    reverse += (z[j] - back[j]) ** 2;
+    forward += noise[j] ** 2;
+  }
+  return (forward - reverse) / (2 * h * h);
 }
 
 /**
@@ -114,6 +187,82 @@ export function pickWalkers(
   return { pick, logFactor: Float64Array.from(pick, (i) => factor[i]) };
 }
 
+/** Rows of the walkers' per-walker arrays that travel with a walker when it is copied. */
+interface WalkerRows {
+  dim: number;
+  z: Float32Array;
+  x: Float32Array;
+  energy: Float64Array;
+  logQ: Float64Array;
+  logP: Float64Array;
+  /** ∇ log p_Z per walker (Langevin proposals only). */
+  grad: Float32Array | null;
+}
+
+/** Indices `group` split by state (one group per state seen), or one group of all when no states. */
+function walkerGroups(m: number, state: Int32Array | null): Int32Array[] {
+  if (!state) return [Int32Array.from({ length: m }, (_, i) => i)];
+  const byState = new Map<number, number[]>();
+  state.forEach((s, i) => {
+    const g = byState.get(s);
+    if (g) g.push(i);
+    else byState.set(s, [i]);
+  });
+  return [...byState.values()].map((g) => Int32Array.from(g));
+}
+
+/**
+ * Systematic resampling of one group when its ESS is below `threshold` × its size: copies the
+ * ancestors' rows over the group and gives every member the group's mean weight, so the group's
+ * weight sum (its estimate of Z's share) is unchanged in expectation. Returns whether it resampled.
+ */
+function resampleGroup(
+  group: Int32Array,
+  logW: Float64Array,
+  rows: WalkerRows,
+  threshold: number,
+  rng: Rng,
+): boolean {
+  const g = group.length;
+  let max = -Infinity;
+  for (const i of group) if (logW[i] > max) max = logW[i];
+  if (!Number.isFinite(max)) return false;
+  const w = Float64Array.from(group, (i) => Math.exp(logW[i] - max));
+  let sum = 0;
+  let sum2 = 0;
+  for (const v of w) {
+    sum += v;
+    sum2 += v * v;
+  }
+  if ((sum * sum) / sum2 >= threshold * g) return false;
+  const ancestor = new Int32Array(g);
+  let cumulative = w[0];
+  let a = 0;
+  const u0 = rng.uniform();
+  for (let j = 0; j < g; j++) {
+    const u = ((u0 + j) / g) * sum;
+    while (cumulative < u && a < g - 1) cumulative += w[++a];
+    ancestor[j] = group[a];
+  }
+  const { dim } = rows;
+  const copyRows = <T extends Float32Array | Float64Array>(arr: T, width: number): void => {
+    const old = Float64Array.from(
+      { length: g * width },
+      (_, k) => arr[ancestor[Math.floor(k / width)] * width + (k % width)],
+    );
+    group.forEach((i, j) => arr.set(old.subarray(j * width, (j + 1) * width), i * width));
+  };
+  copyRows(rows.z, dim);
+  copyRows(rows.x, dim);
+  copyRows(rows.energy, 1);
+  copyRows(rows.logQ, 1);
+  copyRows(rows.logP, 1);
+  if (rows.grad) copyRows(rows.grad, dim);
+  const logMean = max + Math.log(sum / g);
+  for (const i of group) logW[i] = logMean;
+  return true;
+}
+
 /**
  * Moves the generator's samples `start` (drawn at start.temperature) through the annealing levels and
  * returns the final configurations with their annealed log weights in place of the one-jump ones.
@@ -129,14 +278,25 @@ export async function annealSamples(
     throw new Error(`annealing levels must be a positive integer, got ${options.levels}`);
   }
   const moves = options.moves ?? 1;
-  const target = options.targetAcceptance ?? 0.3;
-  const chunk = Math.max(1, options.chunk ?? 2000);
+  const langevin = options.proposal === 'langevin';
+  // The optimal acceptance rates of the two proposals in high dimension (Roberts & Rosenthal 2001).
+  const target = options.targetAcceptance ?? (langevin ? 0.57 : 0.3);
+  const energyOp = langevin ? createEnergyOp(system) : null;
   const beta = annealSchedule(options.levels);
   const keepStates = options.keepStates ?? true;
   const stateOfX = (xs: Float32Array, m: number): Int32Array =>
     stateOf(system.reactionCoordinate.compute(xs, m), system.states);
   const startState = stateOfX(start.x, start.n);
-  const { pick, logFactor } = pickWalkers(startState, options.walkersPerState ?? Infinity, options.rng);
+  // Outside the region: a group of its own (−2), picked like the others and then dropped.
+  const OUTSIDE = -2;
+  const marked = options.inRegion ? startState.slice() : startState;
+  options.inRegion?.(start.x, start.n).forEach((inside, i) => {
+    if (!inside) marked[i] = OUTSIDE;
+  });
+  const picked = pickWalkers(marked, options.walkersPerState ?? Infinity, options.rng);
+  const keep = Int32Array.from(picked.pick.keys()).filter((i) => marked[picked.pick[i]] !== OUTSIDE);
+  const pick = Int32Array.from(keep, (i) => picked.pick[i]);
+  const logFactor = Float64Array.from(keep, (i) => picked.logFactor[i]);
   const n = pick.length;
   const z = new Float32Array(n * dim);
   const x = new Float32Array(n * dim);
@@ -155,7 +315,15 @@ export async function annealSamples(
   let width = options.stepSize ?? 0.1;
   let accepted = 0;
   let proposed = 0;
+  let resamplings = 0;
+  const resampleBelow = options.resampleBelow ?? 0;
+  if (!(resampleBelow >= 0 && resampleBelow <= 1)) {
+    throw new Error(`resampleBelow must be an ESS fraction in [0, 1], got ${resampleBelow}`);
+  }
 
+  // Resampled walkers move as whole populations, each one chunk; otherwise chunks only bound memory.
+  const islandCount = Math.max(1, Math.min(n, Math.floor(options.islands ?? 4)));
+  const chunk = resampleBelow > 0 ? Math.ceil(n / islandCount) : Math.max(1, options.chunk ?? 2000);
   for (let c0 = 0; c0 < n; c0 += chunk) {
     const m = Math.min(chunk, n - c0);
     const zc = z.subarray(c0 * dim, (c0 + m) * dim);
@@ -170,23 +338,58 @@ export async function annealSamples(
     const state = walkerState?.subarray(c0, c0 + m) ?? null;
     const aProp = new Float64Array(m);
     const bProp = new Float64Array(m);
+    const groups = resampleBelow > 0 ? walkerGroups(m, state) : [];
+    // ∇ log p_Z of each walker's current state, for Langevin proposals.
+    const grad = energyOp ? latentDensityGradient(flow, energyOp, tau, zc, m).grad : new Float32Array(0);
+    const rows: WalkerRows = {
+      dim,
+      z: zc,
+      x: xc,
+      energy: uc,
+      logQ: a,
+      logP: b,
+      grad: energyOp ? grad : null,
+    };
 
     for (let k = 1; k <= options.levels; k++) {
       const db = beta[k] - beta[k - 1];
       for (let i = 0; i < m; i++) lw[i] += db * (b[i] - a[i]);
+      for (const group of groups)
+        if (resampleGroup(group, lw, rows, resampleBelow, options.rng)) resamplings++;
       for (let s = 0; s < moves; s++) {
         const h = width * Math.sqrt(tau);
-        const zp = options.rng.normals(m * dim, h);
-        for (let j = 0; j < zp.length; j++) zp[j] += zc[j];
-        const { y: xp, logDetJ } = flow.mapValues('forward', zp, m);
-        const up = system.energy(xp, m);
+        const noise = options.rng.normals(m * dim, h);
+        let zp: Float32Array;
+        let xp: Float32Array;
+        let up: Float64Array;
+        let logDetJ: Float32Array;
+        let gradProp: Float32Array | null = null;
+        if (energyOp) {
+          zp = langevinMean(zc, grad, beta[k], tau, h);
+          for (let j = 0; j < zp.length; j++) zp[j] += noise[j];
+          ({
+            x: xp,
+            energy: up,
+            logDetJ,
+            grad: gradProp,
+          } = latentDensityGradient(flow, energyOp, tau, zp, m));
+        } else {
+          zp = noise;
+          for (let j = 0; j < zp.length; j++) zp[j] += zc[j];
+          ({ y: xp, logDetJ } = flow.mapValues('forward', zp, m));
+          up = system.energy(xp, m);
+        }
         logLatent(zp, m, dim, tau, aProp);
         logTarget(up, logDetJ, tau, bProp);
+        // Langevin proposals are not symmetric: log q(z|z') − log q(z'|z) enters the acceptance.
+        const back = gradProp ? langevinMean(zp, gradProp, beta[k], tau, h) : null;
         const stateProp = state ? stateOfX(xp, m) : null;
+        const insideProp = options.inRegion?.(xp, m) ?? null;
         let acc = 0;
         for (let i = 0; i < m; i++) {
-          if (state && stateProp![i] !== state[i]) continue;
-          const dLog = (1 - beta[k]) * (aProp[i] - a[i]) + beta[k] * (bProp[i] - b[i]);
+          if ((state && stateProp![i] !== state[i]) || (insideProp && !insideProp[i])) continue;
+          let dLog = (1 - beta[k]) * (aProp[i] - a[i]) + beta[k] * (bProp[i] - b[i]);
+          if (back) dLog += proposalLogRatio(zc, back, noise, i, dim, h);
           // A walker stuck at zero weight (b = −∞) takes any finite move; NaN never passes.
           if (!(dLog >= 0 || Math.log(options.rng.uniform()) < dLog)) continue;
           acc++;
@@ -195,6 +398,7 @@ export async function annealSamples(
           uc[i] = up[i];
           zc.set(zp.subarray(i * dim, (i + 1) * dim), i * dim);
           xc.set(xp.subarray(i * dim, (i + 1) * dim), i * dim);
+          if (gradProp) grad.set(gradProp.subarray(i * dim, (i + 1) * dim), i * dim);
         }
         accepted += acc;
         proposed += m;
@@ -208,8 +412,18 @@ export async function annealSamples(
     }
   }
   return {
-    samples: { temperature: tau, n, dim, z, x, energy, logWeights },
+    samples: {
+      temperature: tau,
+      n,
+      dim,
+      z,
+      x,
+      energy,
+      logWeights,
+      islands: resampleBelow > 0 ? Int32Array.from({ length: n }, (_, i) => Math.floor(i / chunk)) : null,
+    },
     acceptance: proposed ? accepted / proposed : 0,
     stepSize: width,
+    resamplings,
   };
 }

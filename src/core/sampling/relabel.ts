@@ -51,3 +51,64 @@ export function relabelIdentical(
   }
   return out;
 }
+
+/**
+ * Whether each frame is already in the canonical order relabelIdentical would give it: the identity
+ * is a minimal-cost assignment of its identical particles to the reference slots. That holds iff no
+ * cycle of reassignments i₁→slot i₂→…→slot i₁ lowers the total distance, i.e. the graph with edge
+ * costs |x_i − r_j| − |x_i − r_i| has no negative cycle (Bellman–Ford from a virtual source).
+ * Hand-written because solving the assignment (relabelIdentical) is ~25× slower, and annealing
+ * asks this of every proposal.
+ */
+export function isCanonical(
+  frames: Float32Array,
+  nFrames: number,
+  reference: Float64Array,
+  identical: number[],
+  spatialDims = 2,
+): Uint8Array {
+  const dim = reference.length;
+  const m = identical.length;
+  const out = new Uint8Array(nFrames);
+  const w = new Float64Array(m * m);
+  const dist = new Float64Array(m);
+  // Below this a cycle's gain is rounding, not a better assignment (float32 coordinates).
+  const eps = 1e-9;
+  for (let f = 0; f < nFrames; f++) {
+    const o = f * dim;
+    for (let i = 0; i < m; i++) {
+      const pi = o + identical[i] * spatialDims;
+      let own = 0;
+      for (let j = 0; j < m; j++) {
+        const pj = identical[j] * spatialDims;
+        let d2 = 0;
+        for (let s = 0; s < spatialDims; s++) {
+          const d = frames[pi + s] - reference[pj + s];
+          d2 += d * d;
+        }
+        w[i * m + j] = Math.sqrt(d2);
+        if (j === i) own = w[i * m + j];
+      }
+      for (let j = 0; j < m; j++) w[i * m + j] -= own;
+    }
+    dist.fill(0);
+    let changed = true;
+    for (let pass = 0; pass < m && changed; pass++) {
+      changed = false;
+      // Edge i → j: particle i takes slot j, whose particle j must move on.
+      for (let i = 0; i < m; i++) {
+        const di = dist[i];
+        for (let j = 0; j < m; j++) {
+          const v = di + w[i * m + j];
+          if (v < dist[j] - eps) {
+            dist[j] = v;
+            changed = true;
+          }
+        }
+      }
+    }
+    // Still relaxing after m passes: a negative cycle, a better assignment than the identity.
+    out[f] = changed ? 0 : 1;
+  }
+  return out;
+}

@@ -132,4 +132,36 @@ describe('deltaF', () => {
     expect(deltaF(Float64Array.of(-1, -2), null, states, 1, 10, rng).value).toBe(Infinity);
     expect(Array.from(stateOf([-1, 0, 2], states))).toEqual([0, 1, 1]);
   });
+
+  it('bootstraps whole blocks of correlated samples: copies add no information', () => {
+    const rng = new Rng(9);
+    // 8 blocks, each 500 copies of one draw (as resampled walkers of one population can be).
+    const blocks = 8;
+    const copies = 500;
+    const x = new Float64Array(blocks * copies);
+    const block = new Int32Array(x.length);
+    for (let b = 0; b < blocks; b++) {
+      const v = rng.uniform() < 0.3 ? 1 : -1;
+      x.fill(v, b * copies, (b + 1) * copies);
+      block.fill(b, b * copies, (b + 1) * copies);
+    }
+    if (x.every((v) => v === x[0])) x[0] = -x[0]; // both states present
+    const perSample = deltaF(x, null, states, 1, 200, new Rng(10));
+    const perBlock = deltaF(x, null, states, 1, 200, new Rng(10), block);
+    expect(perBlock.value).toBe(perSample.value);
+    // 4000 "samples" that are really 8: the per-block error is ~√500 times the per-sample one.
+    expect(perBlock.error).toBeGreaterThan(10 * perSample.error);
+    const profile = (blocksOf: Int32Array | null) =>
+      freeEnergyProfile(x, null, {
+        bins: 4,
+        range: [-2, 2],
+        temperature: 1,
+        bootstrap: 200,
+        rng: new Rng(11),
+        blocks: blocksOf,
+      });
+    const [a, b] = [profile(null), profile(block)];
+    const errs = (p: typeof a) => p.filter((bin) => Number.isFinite(bin.F)).map((bin) => bin.error);
+    expect(Math.max(...errs(b))).toBeGreaterThan(10 * Math.max(...errs(a)));
+  });
 });

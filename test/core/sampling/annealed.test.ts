@@ -96,3 +96,81 @@ describe('annealed importance sampling', () => {
     flow.dispose();
   });
 });
+
+describe('annealing proposals and resampling', () => {
+  // A stiffer x₂ (k = 4) than the generator's N(0, τ): the moves must narrow it to Var = τ/k.
+  const stiff = createSystem({ id: 'double-well', params: { k: 4 } });
+
+  it('Langevin moves leave the Boltzmann density invariant: Var x₂ goes from τ to τ/k', async () => {
+    const flow = identity();
+    const tau = 1;
+    const start = sampleGenerator(flow, stiff, tau, 3000, { rng: new Rng(20) });
+    // One level (β = 1 at once), then many moves: a plain MCMC run on p from the generator's samples.
+    const { samples, acceptance } = await annealSamples(flow, stiff, start, {
+      levels: 1,
+      moves: 60,
+      proposal: 'langevin',
+      stepSize: 0.5,
+      rng: new Rng(21),
+    });
+    let s2 = 0;
+    for (let i = 0; i < samples.n; i++) s2 += samples.x[i * 2 + 1] ** 2;
+    expect(s2 / samples.n).toBeCloseTo(tau / 4, 1);
+    expect(acceptance).toBeGreaterThan(0.4);
+    flow.dispose();
+  });
+
+  it('Langevin annealing and resampled (SMC) annealing both give the quadrature ΔF', async () => {
+    const tau = 1;
+    const ref = referenceDeltaF(stiff, tau);
+    for (const options of [{ proposal: 'langevin' as const }, { resampleBelow: 0.9 }]) {
+      const flow = identity();
+      const start = sampleGenerator(flow, stiff, tau, 20000, { rng: new Rng(22) });
+      const result = await annealSamples(flow, stiff, start, {
+        levels: 40,
+        moves: 2,
+        walkersPerState: 1000,
+        rng: new Rng(23),
+        ...options,
+      });
+      const rc = stiff.reactionCoordinate.compute(result.samples.x, result.samples.n);
+      const dF = deltaF(rc, result.samples.logWeights, stiff.states, tau, 0, new Rng(24)).value;
+      expect(Math.abs(dF - ref)).toBeLessThan(0.1);
+      expect(result.resamplings > 0).toBe('resampleBelow' in options);
+      flow.dispose();
+    }
+  });
+
+  it('resampling keeps each state’s walkers in their state and its weight sum', async () => {
+    const flow = identity();
+    const tau = 0.5;
+    const start = sampleGenerator(flow, stiff, tau, 4000, { rng: new Rng(25) });
+    const common = { levels: 1, moves: 0, walkersPerState: 300, rng: new Rng(26) };
+    const plain = await annealSamples(flow, stiff, start, common);
+    // One population: the weight sums are those of the whole state.
+    const resampled = await annealSamples(flow, stiff, start, {
+      ...common,
+      rng: new Rng(26),
+      resampleBelow: 1,
+      islands: 1,
+    });
+    expect(resampled.resamplings).toBe(2);
+    const states = (r: typeof plain) =>
+      stateOf(stiff.reactionCoordinate.compute(r.samples.x, r.samples.n), stiff.states);
+    const [sp, sr] = [states(plain), states(resampled)];
+    for (const s of [0, 1]) {
+      const sum = (r: typeof plain, st: Int32Array) =>
+        r.samples.logWeights.reduce((t, w, i) => t + (st[i] === s ? Math.exp(w) : 0), 0);
+      expect(sr.filter((v) => v === s).length).toBe(sp.filter((v) => v === s).length);
+      expect(sum(resampled, sr) / sum(plain, sp)).toBeCloseTo(1, 9);
+    }
+    // Resampled walkers all carry their state's mean weight.
+    const lw = Array.from(resampled.samples.logWeights).filter((_, i) => sr[i] === 0);
+    expect(Math.max(...lw) - Math.min(...lw)).toBeLessThan(1e-9);
+    expect(resampled.samples.islands).toEqual(new Int32Array(600));
+    expect(plain.samples.islands).toBeNull();
+    expect(resampled.samples.islands).toEqual(new Int32Array(600));
+    expect(plain.samples.islands).toBeNull();
+    flow.dispose();
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/random.js';
-import { relabelIdentical } from '../../../src/core/sampling/relabel.js';
+import { isCanonical, relabelIdentical } from '../../../src/core/sampling/relabel.js';
 import { dimerInitialConfiguration } from '../../../src/core/systems/dimer.js';
 
 const SOLVENT = Array.from({ length: 36 }, (_, i) => i + 2);
@@ -47,5 +47,28 @@ describe('relabelIdentical', () => {
 
   it('rejects frames of the wrong size', () => {
     expect(() => relabelIdentical(new Float32Array(10), 1, new Float64Array(8), [2, 3])).toThrow(/expected/);
+  });
+
+  it('isCanonical says exactly which frames relabelling would leave unchanged', () => {
+    const ref = dimerInitialConfiguration(1.0, 3);
+    const rng = new Rng(4);
+    const nFrames = 200;
+    const frames = new Float32Array(nFrames * 76);
+    // Jitter comparable to the grid spacing: some frames are canonical, many are not.
+    for (let f = 0; f < nFrames; f++) {
+      for (let c = 0; c < 76; c++) frames[f * 76 + c] = ref[c] + 0.45 * rng.normal();
+    }
+    const relabelled = relabelIdentical(frames, nFrames, ref, SOLVENT);
+    const canonical = isCanonical(frames, nFrames, ref, SOLVENT);
+    let unchanged = 0;
+    for (let f = 0; f < nFrames; f++) {
+      const same = frames.subarray(f * 76, (f + 1) * 76).every((v, c) => v === relabelled[f * 76 + c]);
+      expect(canonical[f], `frame ${f}`).toBe(same ? 1 : 0);
+      if (same) unchanged++;
+    }
+    expect(unchanged).toBeGreaterThan(20);
+    expect(unchanged).toBeLessThan(180);
+    // Every relabelled frame is canonical.
+    expect(Array.from(isCanonical(relabelled, nFrames, ref, SOLVENT)).every((v) => v === 1)).toBe(true);
   });
 });
