@@ -128,6 +128,7 @@ describe('project files', () => {
     // Play a file written by the schema-1 build: no ml_validation column, one metrics row.
     const raw = new Database(p);
     raw.exec('ALTER TABLE metrics DROP COLUMN ml_validation');
+    raw.exec('ALTER TABLE sample_sets DROP COLUMN islands');
     raw
       .prepare(
         `INSERT INTO metrics (run_id, iteration, stage, loss, ml, kl, rc, grad_norm, ess_fraction, skipped, time)

@@ -48,10 +48,11 @@ export function analysisServices(ctx: ServiceContext): Pick<ServiceTable, 'analy
         temperature: s.temperature,
         bootstrap,
         rng,
+        blocks: s.islands,
       })
         .filter((b) => Number.isFinite(b.F))
         .map((b) => ({ rc: b.rc, F: b.F, error: clampToFinite(b.error) }));
-      const dF = deltaF(rc, s.logWeights, system.states, s.temperature, bootstrap, rng);
+      const dF = deltaF(rc, s.logWeights, system.states, s.temperature, bootstrap, rng, s.islands);
       const result = {
         profile,
         deltaF: contractDeltaF(dF),

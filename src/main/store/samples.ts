@@ -1,6 +1,6 @@
 import type { SampleSet } from '../../core/run/types.js';
 import type { Db } from './db.js';
-import { float32FromBlob, float64FromBlob, toBlob } from './blobs.js';
+import { float32FromBlob, float64FromBlob, int32FromBlob, toBlob } from './blobs.js';
 import { newId, now } from './ids.js';
 
 export interface SampleSetRecord {
@@ -18,6 +18,8 @@ export interface SampleSetData extends SampleSetRecord {
   x: Float32Array;
   energy: Float64Array;
   logWeights: Float64Array;
+  /** Walker population per sample of resampled annealing (SampleSet.islands); null otherwise. */
+  islands: Int32Array | null;
 }
 
 interface Row {
@@ -52,8 +54,8 @@ export class SampleRepo {
     const createdAt = now();
     this.db
       .prepare(
-        `INSERT INTO sample_sets (id, run_id, temperature, n, dim, z, x, energy, log_weights, ess, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sample_sets (id, run_id, temperature, n, dim, z, x, energy, log_weights, islands, ess, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -65,6 +67,7 @@ export class SampleRepo {
         toBlob(s.x),
         toBlob(s.energy),
         toBlob(s.logWeights),
+        s.islands ? toBlob(s.islands) : null,
         ess,
         createdAt,
       );
@@ -84,7 +87,8 @@ export class SampleRepo {
 
   get(id: string): SampleSetData | undefined {
     const r = this.db.prepare('SELECT * FROM sample_sets WHERE id = ?').get(id) as
-      (Row & { z: Buffer; x: Buffer; energy: Buffer; log_weights: Buffer }) | undefined;
+      | (Row & { z: Buffer; x: Buffer; energy: Buffer; log_weights: Buffer; islands: Buffer | null })
+      | undefined;
     if (!r) return undefined;
     return {
       ...toRecord(r),
@@ -92,6 +96,7 @@ export class SampleRepo {
       x: float32FromBlob(r.x),
       energy: float64FromBlob(r.energy),
       logWeights: float64FromBlob(r.log_weights),
+      islands: r.islands ? int32FromBlob(r.islands) : null,
     };
   }
 }

@@ -112,6 +112,9 @@ export const MIGRATIONS: readonly string[] = [
   /* 1 -> 2 */ `
   ALTER TABLE metrics ADD COLUMN ml_validation REAL;
   `,
+  /* 2 -> 3: the walker population of each resampled annealing sample (int32 per sample; NULL: independent samples) */ `
+  ALTER TABLE sample_sets ADD COLUMN islands BLOB;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
