@@ -135,6 +135,23 @@ export const SamplingSpec = z.object({
       keepStates: z.boolean().default(true),
       /** Anneal at most this many of the n samples per state (the rest only set the state split). */
       walkersPerState: z.number().int().positive().optional(),
+      /**
+       * 'walk': random-walk moves in latent space; 'langevin': Metropolis-adjusted Langevin moves
+       * along the gradient through the flow and the forces (~1.5–3× the cost per move, further per move).
+       */
+      proposal: z.enum(['walk', 'langevin']).default('walk'),
+      /**
+       * With relabelled data (data.relabel): anneal toward p restricted to the canonical order of the
+       * identical particles, the one copy of the N! the flow learned; ΔF is unchanged.
+       */
+      canonical: z.boolean().default(true),
+      /**
+       * Resample a population's walkers when its ESS falls below this fraction of its size (sequential
+       * Monte Carlo); absent: never (annealed importance sampling).
+       */
+      resampleBelow: z.number().gt(0).max(1).optional(),
+      /** Independent walker populations with resampleBelow; errors are bootstrapped over them. */
+      islands: z.number().int().positive().default(4),
     })
     .optional(),
 });

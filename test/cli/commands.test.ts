@@ -89,6 +89,10 @@ describe('bgw', () => {
         '400',
         '--anneal',
         '5',
+        '--proposal',
+        'langevin',
+        '--resample-below',
+        '0.5',
         '--json',
       ]),
     );
@@ -272,6 +276,23 @@ describe('bgw', () => {
         '3',
       ]),
       /--walkers-per-state needs --anneal/,
+    );
+    expectCleanError(
+      await bgw([
+        'sample',
+        project,
+        '--run',
+        'r',
+        '--temperature',
+        '1',
+        '--n',
+        '5',
+        '--anneal',
+        '3',
+        '--proposal',
+        'hmc',
+      ]),
+      /annealing option proposal: .*"walk"\|"langevin"/,
     );
   });
 });

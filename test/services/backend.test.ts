@@ -3,6 +3,7 @@
  * dataset, a run trained from it, sampling, free energies against the quadrature oracle, exports
  * read back with the project's own readers, cancel/resume, fine-tuning, errors.
  */
+import { SamplingSpec } from '../../src/shared/runspec.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,7 +165,15 @@ describe('data, training, sampling, analysis', () => {
   });
 
   it('anneals a draw on request: same count, different weights, exact ΔF still in reach', async () => {
-    const anneal = { levels: 20, moves: 1, stepSize: 0.1, keepStates: true };
+    const anneal = {
+      levels: 20,
+      moves: 1,
+      stepSize: 0.1,
+      keepStates: true,
+      proposal: 'walk' as const,
+      canonical: true,
+      islands: 4,
+    };
     const plain = await finished(
       (await b.services['samples.create']({ runId, temperature: 1, n: 2000 })).jobId,
     );
@@ -176,6 +185,26 @@ describe('data, training, sampling, analysis', () => {
     expect(a.ess).not.toBeCloseTo(p.ess, 3);
     const fe = await b.services['analysis.freeEnergy']({ sampleSetId: f.resultId!, bins: 30, bootstrap: 30 });
     const exact = referenceDeltaF(createSystem({ id: 'double-well' }), 1);
+    expect(Math.abs(fe.deltaF.value! - exact)).toBeLessThan(4 * fe.deltaF.error! + 0.3);
+    expect(a.islands).toBeNull();
+  });
+
+  it('keeps the walker populations of resampled Langevin annealing, and bootstraps errors over them', async () => {
+    const anneal = {
+      ...SamplingSpec.shape.anneal.unwrap().parse({ levels: 20, proposal: 'langevin', resampleBelow: 0.9 }),
+      walkersPerState: 200,
+      islands: 4,
+    };
+    const f = await finished(
+      (await b.services['samples.create']({ runId, temperature: 1, n: 2000, anneal })).jobId,
+    );
+    expect(f.status).toBe('completed');
+    const set = b.context.store!.samples.get(f.resultId!)!;
+    expect(set.n).toBe(400);
+    expect(new Set(set.islands)).toEqual(new Set([0, 1, 2, 3]));
+    const fe = await b.services['analysis.freeEnergy']({ sampleSetId: f.resultId!, bins: 30, bootstrap: 30 });
+    const exact = referenceDeltaF(createSystem({ id: 'double-well' }), 1);
+    expect(fe.deltaF.error!).toBeGreaterThan(0);
     expect(Math.abs(fe.deltaF.value! - exact)).toBeLessThan(4 * fe.deltaF.error! + 0.3);
   });
 

@@ -1,6 +1,7 @@
 /** `bgw run`, `bgw resume`, `bgw sample`: training and sampling jobs. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import { RunSpec, SamplingSpec, type RunResult } from '../../shared/runspec.js';
 import { startJob } from '../../main/jobs/runner.js';
 import type { JobEvent } from '../../main/workers/protocol.js';
@@ -60,7 +61,17 @@ interface SampleOptions {
   n: number;
   anneal?: number;
   walkersPerState?: number;
+  proposal?: string;
+  resampleBelow?: number;
   json?: boolean;
+}
+
+/** The annealing options through the run spec's schema: its defaults, and its messages for bad values. */
+function parseAnneal(options: Record<string, unknown>): z.infer<typeof SamplingSpec>['anneal'] {
+  const parsed = SamplingSpec.shape.anneal.unwrap().safeParse(options);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new CliError(`annealing option ${issue.path.join('.')}: ${issue.message}`);
 }
 
 export function registerRun(program: Command): void {
@@ -142,6 +153,12 @@ export function registerRun(program: Command): void {
       (v) => Number.parseInt(v, 10),
     )
     .option('--walkers-per-state <k>', 'anneal at most k samples per state', (v) => Number.parseInt(v, 10))
+    .option('--proposal <kind>', 'annealing moves: walk (random walk) or langevin (gradient-guided)')
+    .option(
+      '--resample-below <fraction>',
+      'resample a walker population when its ESS falls below this fraction (sequential Monte Carlo)',
+      Number,
+    )
     .option('--json', 'machine-readable output')
     .action(async (file: string, o: SampleOptions) => {
       if (!(o.temperature > 0)) throw new CliError('--temperature must be a positive number');
@@ -149,17 +166,25 @@ export function registerRun(program: Command): void {
       if (o.anneal !== undefined && !(o.anneal >= 0)) throw new CliError('--anneal must be an integer ≥ 0');
       if (o.walkersPerState !== undefined && !(o.walkersPerState > 0))
         throw new CliError('--walkers-per-state must be a positive integer');
-      if (o.walkersPerState !== undefined && !o.anneal)
-        throw new CliError('--walkers-per-state needs --anneal <levels> above 0');
+      for (const [flag, value] of [
+        ['--walkers-per-state', o.walkersPerState],
+        ['--proposal', o.proposal],
+        ['--resample-below', o.resampleBelow],
+      ] as const) {
+        if (value !== undefined && !o.anneal) throw new CliError(`${flag} needs --anneal <levels> above 0`);
+      }
       const anneal =
         o.anneal === undefined
           ? undefined
           : o.anneal === 0
             ? null
             : // The run spec's own defaults for what the options leave out (moves, step size…).
-              SamplingSpec.shape.anneal
-                .unwrap()
-                .parse({ levels: o.anneal, walkersPerState: o.walkersPerState });
+              parseAnneal({
+                levels: o.anneal,
+                walkersPerState: o.walkersPerState,
+                proposal: o.proposal,
+                resampleBelow: o.resampleBelow,
+              });
       const s = await openSession(file);
       try {
         const { jobId } = await call(() =>

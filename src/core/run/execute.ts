@@ -24,7 +24,7 @@ import { mlLossOf } from '../training/losses.js';
 import { Trainer } from '../training/trainer.js';
 import { throwIfAborted, yieldToEventLoop } from '../cancel.js';
 import { encodeCheckpoint, loadWeights, restoreCheckpoint } from './checkpoint.js';
-import { simulateTrainingData, STREAM, streamRng } from './trainingData.js';
+import { canonicalSector, simulateTrainingData, STREAM, streamRng } from './trainingData.js';
 import type { ExecuteRun, RunHooks, SampleSet } from './types.js';
 
 /** Rows are handed to onMetrics in batches at most this many iterations or seconds apart. */
@@ -167,15 +167,21 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
     const range = spec.analysis.range ?? system.reactionCoordinate.range;
     const temps = spec.sampling.temperatures;
     const mixture = spec.analysis.reweighting === 'mixture';
-    const analyse = (tau: number, rc: Float64Array, logWeights: Float64Array): TemperatureResult => {
+    const analyse = (
+      tau: number,
+      rc: Float64Array,
+      logWeights: Float64Array,
+      blocks: Int32Array | null = null,
+    ): TemperatureResult => {
       const e = ess(logWeights);
       return {
         temperature: tau,
         n: rc.length,
         ess: e,
         essFraction: e / rc.length,
-        deltaF: deltaF(rc, logWeights, system.states, tau, spec.analysis.bootstrap, analysisRng),
+        deltaF: deltaF(rc, logWeights, system.states, tau, spec.analysis.bootstrap, analysisRng, blocks),
         profile: freeEnergyProfile(rc, logWeights, {
+          blocks,
           bins: spec.analysis.bins,
           range,
           temperature: tau,
@@ -209,6 +215,7 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
         };
         const result = await annealSamples(flow, system, samples, {
           ...anneal,
+          inRegion: (anneal.canonical && canonicalSector(spec, system)) || undefined,
           chunk: spec.sampling.chunk,
           rng: sampleRng,
           signal,
@@ -228,7 +235,10 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
           fraction: t / temps.length,
           message: `Analysing τ = ${tau}`,
         });
-        temperatures.push({ ...analyse(tau, rc, samples.logWeights), ...(annealed && { anneal: annealed }) });
+        temperatures.push({
+          ...analyse(tau, rc, samples.logWeights, samples.islands),
+          ...(annealed && { anneal: annealed }),
+        });
       }
       await yieldToEventLoop();
     }

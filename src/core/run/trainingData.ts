@@ -6,7 +6,7 @@
 import type { RunSpec } from '../../shared/runspec.js';
 import { Rng } from '../random.js';
 import { metropolis, type MetropolisHooks } from '../sampling/metropolis.js';
-import { relabelIdentical, solventOf } from '../sampling/relabel.js';
+import { isCanonical, relabelIdentical, solventOf } from '../sampling/relabel.js';
 import type { EnergySystem } from '../systems/types.js';
 
 /** Independent Rng stream `k` of a run seed. */
@@ -29,7 +29,7 @@ export function simulateTrainingData(
   const d = spec.data;
   if (d.source !== 'metropolis')
     throw new Error(`Run data comes from dataset "${d.datasetId}", not Metropolis`);
-  const starts = d.starts ? d.starts.map((s) => Float64Array.from(s)) : system.initialConfigurations();
+  const starts = dataStarts(spec, system);
   const frames = metropolis(
     system,
     {
@@ -44,9 +44,47 @@ export function simulateTrainingData(
     streamRng(spec.seed, hooks.stream ?? STREAM.data),
     hooks,
   );
-  const identical = d.relabel ? solventOf(system) : [];
-  if (identical.length < 2) return frames;
-  // The paper's canonical order: solvent relabelled against the first start's positions.
-  const spatialDims = system.layout?.spatialDims ?? 2;
-  return relabelIdentical(frames, frames.length / system.dim, starts[0], identical, spatialDims);
+  const order = canonicalOrder(spec, system);
+  if (!order) return frames;
+  return relabelIdentical(
+    frames,
+    frames.length / system.dim,
+    order.reference,
+    order.identical,
+    order.spatialDims,
+  );
+}
+
+function dataStarts(spec: RunSpec, system: EnergySystem): Float64Array[] {
+  const d = spec.data;
+  return d.source === 'metropolis' && d.starts
+    ? d.starts.map((s) => Float64Array.from(s))
+    : system.initialConfigurations();
+}
+
+/**
+ * The canonical order of the run's Metropolis data when it relabels identical particles: the
+ * paper's, solvent assigned to the first start's positions. Null when the data keep their labels.
+ */
+function canonicalOrder(
+  spec: RunSpec,
+  system: EnergySystem,
+): { reference: Float64Array; identical: number[]; spatialDims: number } | null {
+  const d = spec.data;
+  const identical = d.source === 'metropolis' && d.relabel ? solventOf(system) : [];
+  if (identical.length < 2) return null;
+  return { reference: dataStarts(spec, system)[0], identical, spatialDims: system.layout?.spatialDims ?? 2 };
+}
+
+/**
+ * Which configurations are in the canonical order the run's data were relabelled to (what
+ * annealing's `inRegion` confines walkers to); null when the data were not relabelled.
+ */
+export function canonicalSector(
+  spec: RunSpec,
+  system: EnergySystem,
+): ((x: Float32Array, m: number) => Uint8Array) | null {
+  const order = canonicalOrder(spec, system);
+  if (!order) return null;
+  return (x, m) => isCanonical(x, m, order.reference, order.identical, order.spatialDims);
 }
