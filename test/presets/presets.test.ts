@@ -70,6 +70,11 @@ describe('resources/presets', () => {
       expect(r.data.source === 'metropolis' && r.data.chainsPerStart).toBeGreaterThanOrEqual(50);
       // Annealed reweighting with both states' walkers kept apart.
       expect(r.sampling.anneal).toMatchObject({ keepStates: true });
+      // Gradient-guided moves, resampled populations, walkers kept in the canonical sector of the
+      // relabelled data (docs/results.md: without it the open state's walkers leave the sector).
+      expect(r.sampling.anneal).toMatchObject({ proposal: 'langevin', canonical: true });
+      expect(r.sampling.anneal!.resampleBelow).toBeGreaterThan(0);
+      expect(r.sampling.anneal!.islands).toBeGreaterThanOrEqual(4);
       expect(r.sampling.anneal!.walkersPerState).toBeGreaterThanOrEqual(1000);
       // Held-out chains show whether the flow learns the state or its training chains.
       expect(r.training.validation?.frames).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RunSpec } from '../../src/shared/runspec.js';
 import { colorsFor, robustRange, viridis, viridisGradient } from '../../src/renderer/src/lib/colormap.js';
@@ -98,7 +99,11 @@ describe('RunSpec presets', () => {
       chainsPerStart: 200,
     });
     expect(s.training.validation).toEqual({ frames: 2000 });
-    expect(s.sampling.anneal).toMatchObject({ levels: 1500, walkersPerState: 1500, keepStates: true });
+    // The same annealing as the shipped preset.
+    const shipped = RunSpec.parse(
+      JSON.parse(readFileSync(new URL('../../resources/presets/paper-dimer.json', import.meta.url), 'utf8')),
+    );
+    expect(s.sampling.anneal).toEqual(shipped.sampling.anneal);
     expect(totalIterations(s)).toBe(20 + 3800);
   });
   it('puts the RC entropy window on the system range and keeps parameter edits', () => {

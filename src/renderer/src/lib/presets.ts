@@ -92,7 +92,18 @@ export function presetSpec(
         n: 100000,
         chunk: 2000,
         // One-jump weights are too uneven in the dimer's 76 dimensions (docs/results.md).
-        ...(system.id === 'dimer' ? { anneal: { levels: 1500, moves: 1, walkersPerState: 1500 } } : {}),
+        ...(system.id === 'dimer'
+          ? {
+              anneal: {
+                levels: 1000,
+                moves: 1,
+                walkersPerState: 1000,
+                proposal: 'langevin' as const,
+                resampleBelow: 0.5,
+                islands: 4,
+              },
+            }
+          : {}),
       },
     };
   }
