@@ -49,6 +49,20 @@ interface Args {
   out: string;
 }
 
+/** The annealing settings in words, for the results header. */
+function annealDescription(a: NonNullable<RunSpec['sampling']['anneal']>): string {
+  const moves = a.proposal === 'langevin' ? 'Langevin (MALA)' : 'random-walk Metropolis';
+  return (
+    `annealed (${a.levels} levels × ${a.moves} latent-space ${moves} moves` +
+    (a.walkersPerState ? `, ≤ ${a.walkersPerState} walkers per state` : '') +
+    (a.resampleBelow
+      ? `, resampled when a population's ESS drops below ${a.resampleBelow} of its size, ${a.islands} independent populations (errors bootstrap over them)`
+      : '') +
+    (a.canonical ? ', confined to the canonical solvent order when the data were relabelled' : '') +
+    ')'
+  );
+}
+
 function parseArgs(argv: string[]): Args {
   const a: Args = {
     preset: '',
@@ -346,11 +360,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
         spec.analysis.reweighting === 'mixture'
           ? ` at τ ∈ {${spec.sampling.temperatures.join(', ')}}, every τ below analysed from all ${spec.sampling.n * spec.sampling.temperatures.length} pooled (mixture reweighting; ESS counts the pool)`
           : ''
-      }${
-        spec.sampling.anneal
-          ? `, annealed (${spec.sampling.anneal.levels} levels × ${spec.sampling.anneal.moves} latent-space Metropolis moves)`
-          : ''
-      }${
+      }${spec.sampling.anneal ? `, ${annealDescription(spec.sampling.anneal)}` : ''}${
         s.resumedAt !== undefined
           ? ` (resumed at iteration ${s.resumedAt} from a saved checkpoint of the same preset and seed: the wall time counts only what ran after it)`
           : ''
@@ -426,7 +436,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   if (s.result.temperatures.some((t) => t.anneal)) {
     lines.push(
       '',
-      '| τ | ΔF one-jump weights (kT₀) | ESS one-jump | ΔF annealed (kT₀) | ESS annealed | move acceptance |',
+      `| τ | ΔF one-jump weights (kT₀) | ESS one-jump | ΔF annealed (kT₀) | ESS annealed${spec.sampling.anneal?.resampleBelow ? ' (of the final weights; resampled walkers are not independent)' : ''} | move acceptance |`,
       '|---|---|---|---|---|---|',
     );
     for (const t of s.result.temperatures) {
