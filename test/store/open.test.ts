@@ -120,6 +120,36 @@ describe('project files', () => {
     );
   });
 
+  it('migrates a schema-2 project to walker populations, keeping its sample sets', () => {
+    const p = fresh();
+    const s = Store.create(p, 'v2');
+    const run = s.runs.create(spec);
+    const set = {
+      temperature: 1,
+      n: 2,
+      dim: 2,
+      z: Float32Array.of(0, 1, 2, 3),
+      x: Float32Array.of(4, 5, 6, 7),
+      energy: Float64Array.of(1, 2),
+      logWeights: Float64Array.of(-1, -2),
+    };
+    const old = s.samples.insert(run.id, set, 1.5);
+    s.close();
+    // Play a file written by the schema-2 build: no islands column.
+    const raw = new Database(p);
+    raw.exec('ALTER TABLE sample_sets DROP COLUMN islands');
+    raw.pragma('user_version = 2');
+    raw.close();
+    const s3 = Store.open(p);
+    expect(s3.meta().schemaVersion).toBe(SCHEMA_VERSION);
+    const back = s3.samples.get(old.id)!;
+    expect(Array.from(back.logWeights)).toEqual([-1, -2]);
+    expect(back.islands).toBeNull();
+    const resampled = s3.samples.insert(run.id, { ...set, islands: Int32Array.of(0, 1) }, 1.5);
+    expect(Array.from(s3.samples.get(resampled.id)!.islands!)).toEqual([0, 1]);
+    s3.close();
+  });
+
   it('migrates a schema-1 project to held-out ML metrics, keeping its metrics rows', () => {
     const p = fresh();
     const s = Store.create(p, 'v1');
