@@ -262,36 +262,11 @@ describe('bgw', () => {
       await bgw(['sample', project, '--run', 'r', '--temperature', '1']),
       /required option '--n <N>'/,
     );
+    const sample = (...extra: string[]) =>
+      bgw(['sample', project, '--run', 'r', '--temperature', '1', '--n', '5', ...extra]);
+    expectCleanError(await sample('--walkers-per-state', '3'), /--walkers-per-state needs --anneal/);
     expectCleanError(
-      await bgw([
-        'sample',
-        project,
-        '--run',
-        'r',
-        '--temperature',
-        '1',
-        '--n',
-        '5',
-        '--walkers-per-state',
-        '3',
-      ]),
-      /--walkers-per-state needs --anneal/,
-    );
-    expectCleanError(
-      await bgw([
-        'sample',
-        project,
-        '--run',
-        'r',
-        '--temperature',
-        '1',
-        '--n',
-        '5',
-        '--anneal',
-        '3',
-        '--proposal',
-        'hmc',
-      ]),
+      await sample('--anneal', '3', '--proposal', 'hmc'),
       /annealing option proposal: .*"walk"\|"langevin"/,
     );
   });

@@ -13,6 +13,33 @@ export function solventOf(system: EnergySystem): number[] {
   return Array.from({ length: system.layout.particles }, (_, i) => i).filter((i) => !highlighted.has(i));
 }
 
+/**
+ * Row-major m×m costs of one frame (starting at `offset`): row i, frame particle identical[i];
+ * column j, the reference slot of identical[j]; cost = Euclidean distance (as the paper's code).
+ */
+function assignmentCosts(
+  frames: Float32Array,
+  offset: number,
+  reference: Float64Array,
+  identical: number[],
+  spatialDims: number,
+  out: Float64Array,
+): void {
+  const m = identical.length;
+  for (let i = 0; i < m; i++) {
+    const pi = offset + identical[i] * spatialDims;
+    for (let j = 0; j < m; j++) {
+      const pj = identical[j] * spatialDims;
+      let d2 = 0;
+      for (let s = 0; s < spatialDims; s++) {
+        const d = frames[pi + s] - reference[pj + s];
+        d2 += d * d;
+      }
+      out[i * m + j] = Math.sqrt(d2);
+    }
+  }
+}
+
 export function relabelIdentical(
   frames: Float32Array,
   nFrames: number,
@@ -26,22 +53,11 @@ export function relabelIdentical(
   }
   const m = identical.length;
   const out = Float32Array.from(frames);
-  const cost: Float64Array[] = Array.from({ length: m }, () => new Float64Array(m));
+  const flat = new Float64Array(m * m);
+  const cost = Array.from({ length: m }, (_, i) => flat.subarray(i * m, (i + 1) * m));
   for (let f = 0; f < nFrames; f++) {
     const o = f * dim;
-    // Rows: frame particles; columns: reference slots; cost = Euclidean distance (as the paper's code).
-    for (let i = 0; i < m; i++) {
-      const pi = identical[i] * spatialDims;
-      for (let j = 0; j < m; j++) {
-        const pj = identical[j] * spatialDims;
-        let d2 = 0;
-        for (let s = 0; s < spatialDims; s++) {
-          const d = frames[o + pi + s] - reference[pj + s];
-          d2 += d * d;
-        }
-        cost[i][j] = Math.sqrt(d2);
-      }
-    }
+    assignmentCosts(frames, o, reference, identical, spatialDims, flat);
     const { columnAssignments } = linearSumAssignment(cost, { maximaze: false });
     for (let j = 0; j < m; j++) {
       const src = identical[columnAssignments[j]] * spatialDims;
@@ -75,20 +91,9 @@ export function isCanonical(
   // Below this a cycle's gain is rounding, not a better assignment (float32 coordinates).
   const eps = 1e-9;
   for (let f = 0; f < nFrames; f++) {
-    const o = f * dim;
+    assignmentCosts(frames, f * dim, reference, identical, spatialDims, w);
     for (let i = 0; i < m; i++) {
-      const pi = o + identical[i] * spatialDims;
-      let own = 0;
-      for (let j = 0; j < m; j++) {
-        const pj = identical[j] * spatialDims;
-        let d2 = 0;
-        for (let s = 0; s < spatialDims; s++) {
-          const d = frames[pi + s] - reference[pj + s];
-          d2 += d * d;
-        }
-        w[i * m + j] = Math.sqrt(d2);
-        if (j === i) own = w[i * m + j];
-      }
+      const own = w[i * m + i];
       for (let j = 0; j < m; j++) w[i * m + j] -= own;
     }
     dist.fill(0);
