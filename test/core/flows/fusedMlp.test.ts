@@ -97,9 +97,13 @@ describe.runIf(native)('fused tanh MLP (one native kernel per pass)', () => {
     const x = tf.tensor2d(rng.normals(6 * 5), [6, 5]);
     const dy = tf.ones([6, 3]);
     const [gx] = tf.grads((t: tf.Tensor) => net.apply(t as tf.Tensor2D))([x], dy);
-    const [ref] = tf.grads((t: tf.Tensor) => net.applyPerLayer(t as tf.Tensor2D))([x], tf.ones([6, 3]));
-    expect(dy.isDisposed).toBe(false);
-    expect(tf.sum(dy).dataSync()[0]).toBe(18);
+    // The per-layer path (other activations, no addon) must leave it intact too.
+    const dyPerLayer = tf.ones([6, 3]);
+    const [ref] = tf.grads((t: tf.Tensor) => net.applyPerLayer(t as tf.Tensor2D))([x], dyPerLayer);
+    for (const d of [dy, dyPerLayer]) {
+      expect(d.isDisposed).toBe(false);
+      expect(tf.sum(d).dataSync()[0]).toBe(18);
+    }
     expect(maxRelError(gx.dataSync(), ref.dataSync())).toBeLessThan(2e-5);
   });
 
