@@ -40,6 +40,15 @@ function assignmentCosts(
   }
 }
 
+/** Values per frame (the reference's length), after checking that `frames` holds nFrames of them. */
+function checkedDim(frames: Float32Array, nFrames: number, reference: Float64Array): number {
+  const dim = reference.length;
+  if (frames.length !== nFrames * dim) {
+    throw new Error(`frames hold ${frames.length} values, expected ${nFrames}×${dim}`);
+  }
+  return dim;
+}
+
 export function relabelIdentical(
   frames: Float32Array,
   nFrames: number,
@@ -47,10 +56,7 @@ export function relabelIdentical(
   identical: number[],
   spatialDims = 2,
 ): Float32Array {
-  const dim = reference.length;
-  if (frames.length !== nFrames * dim) {
-    throw new Error(`frames hold ${frames.length} values, expected ${nFrames}×${dim}`);
-  }
+  const dim = checkedDim(frames, nFrames, reference);
   const m = identical.length;
   const out = Float32Array.from(frames);
   const flat = new Float64Array(m * m);
@@ -83,7 +89,7 @@ export function isCanonical(
   identical: number[],
   spatialDims = 2,
 ): Uint8Array {
-  const dim = reference.length;
+  const dim = checkedDim(frames, nFrames, reference);
   const m = identical.length;
   const out = new Uint8Array(nFrames);
   const w = new Float64Array(m * m);
