@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RunSpec } from '../../src/shared/runspec.js';
+import { RunSpec, SamplingSpec } from '../../src/shared/runspec.js';
 import { colorsFor, robustRange, viridis, viridisGradient } from '../../src/renderer/src/lib/colormap.js';
-import { presetSpec, totalIterations, PRESETS } from '../../src/renderer/src/lib/presets.js';
+import { annealRequest, presetSpec, totalIterations, PRESETS } from '../../src/renderer/src/lib/presets.js';
 import { matchShortcut } from '../../src/renderer/src/lib/shortcuts.js';
 import { base64ToBytes, bytesToBase64 } from '../../src/renderer/src/lib/base64.js';
 import { downloadName, FORMATS_FOR } from '../../src/renderer/src/lib/exportNames.js';
@@ -105,6 +105,15 @@ describe('RunSpec presets', () => {
     );
     expect(s.sampling.anneal).toEqual(shipped.sampling.anneal);
     expect(totalIterations(s)).toBe(20 + 3800);
+  });
+  it('asks for the run’s own annealing with only the levels changed, and for none at 0 levels', () => {
+    const own = SamplingSpec.shape.anneal
+      .unwrap()
+      .parse({ levels: 1000, proposal: 'langevin', walkersPerState: 1000, resampleBelow: 0.5 });
+    expect(annealRequest(200, own)).toEqual({ ...own, levels: 200 });
+    expect(own.levels).toBe(1000);
+    expect(annealRequest(50, undefined)).toEqual({ levels: 50 });
+    expect(annealRequest(0, own)).toBeNull();
   });
   it('puts the RC entropy window on the system range and keeps parameter edits', () => {
     const s = RunSpec.parse(presetSpec('small', doubleWell, { a: 1.5 }));

@@ -1,5 +1,5 @@
 /** RunSpec presets for the editor: a small fast default and the paper's training schedule. */
-import type { RunSpecInput } from '../../../shared/runspec.js';
+import type { RunSpec, RunSpecInput } from '../../../shared/runspec.js';
 import type { SystemInfo } from './types.js';
 
 export type PresetId = 'small' | 'paper' | 'tiny';
@@ -143,4 +143,18 @@ export function presetSpec(
 /** Total iterations of a spec: what the ETA counts towards. */
 export function totalIterations(spec: RunSpecInput): number {
   return spec.training.stages.reduce((s, st) => s + st.iterations, 0);
+}
+
+type Anneal = NonNullable<RunSpec['sampling']['anneal']>;
+
+/**
+ * The annealing a sampling request asks for: none at 0 levels; otherwise the run's own annealing
+ * settings (proposal, walkers, resampling) with only the levels changed. For a run that did not
+ * anneal, the contract fills in the run spec's defaults.
+ */
+export function annealRequest(
+  levels: number,
+  own: Anneal | undefined,
+): (Partial<Anneal> & { levels: number }) | null {
+  return levels > 0 ? { ...own, levels } : null;
 }

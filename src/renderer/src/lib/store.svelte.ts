@@ -8,6 +8,7 @@ import type { MetricsRow, RunSpecInput } from '../../../shared/runspec.js';
 import { connectClient, type ClientMode } from './client.js';
 import { formatError } from './format.js';
 import { mergeRows } from './plotData.js';
+import { annealRequest } from './presets.js';
 import type {
   AppInfo,
   DatasetSummary,
@@ -428,10 +429,8 @@ export class Workbench {
 
   /** Draw n samples at τ; `annealLevels` > 0 anneals them (0: one-jump weights). */
   async sample(runId: string, temperature: number, n: number, annealLevels = 0): Promise<string | null> {
-    // The run's own annealing settings (proposal, walkers, resampling) with the levels asked for; the
-    // contract fills in the spec's defaults for a run that did not anneal.
     const own = annealLevels > 0 ? (await this.call('runs.get', { runId }))?.spec.sampling.anneal : undefined;
-    const anneal = annealLevels > 0 ? { ...own, levels: annealLevels } : null;
+    const anneal = annealRequest(annealLevels, own);
     const ref = await this.call('samples.create', { runId, temperature, n, anneal });
     if (!ref) return null;
     const how = annealLevels > 0 ? `, annealed through ${annealLevels} levels` : '';
