@@ -230,8 +230,9 @@ static void *typed(napi_env env, napi_value v, napi_typedarray_type type, size_t
 
 /* The layer widths (Int32Array, layers + 1 of them) and the byte offsets (Float64Array) of an MLP
  * call, checked: 1…BGW_MLP_MAX_LAYERS layers, positive widths, `want` offsets. */
+/* alt_per_layer > 0: a second accepted offset count (same extra), reported through *alt. */
 static int mlp_args(call_t *c, int64_t m, int *layers, int *sizes, const double **offs, size_t want_per_layer,
-                    size_t want_extra) {
+                    size_t want_extra, size_t alt_per_layer, int *alt) {
   size_t ns = 0, no = 0;
   const int32_t *s = typed(c->env, c->argv[2], napi_int32_array, &ns);
   if (!s) return 0;
@@ -239,7 +240,10 @@ static int mlp_args(call_t *c, int64_t m, int *layers, int *sizes, const double 
   if (!*offs) return 0;
   if (ns < 2 || ns > BGW_MLP_MAX_LAYERS + 1) return fail(c->env, "an MLP needs 1 to 32 layers");
   *layers = (int)ns - 1;
-  if (no != want_per_layer * (size_t)*layers + want_extra) return fail(c->env, "wrong number of MLP offsets");
+  const int is_alt = alt_per_layer > 0 && no == alt_per_layer * (size_t)*layers + want_extra;
+  if (alt) *alt = is_alt;
+  if (!is_alt && no != want_per_layer * (size_t)*layers + want_extra)
+    return fail(c->env, "wrong number of MLP offsets");
   if (m <= 0 || m > INT32_MAX) return fail(c->env, "the batch must be positive");
   for (size_t i = 0; i < ns; i++) {
     if (s[i] <= 0) return fail(c->env, "MLP widths must be positive");
@@ -261,7 +265,7 @@ static napi_value mlp(napi_env env, napi_callback_info info) {
   int64_t m = int_arg(&c, 1);
   int layers, sizes[BGW_MLP_MAX_LAYERS + 1];
   const double *o;
-  if (!mlp_args(&c, m, &layers, sizes, &o, 3, 1)) return NULL;
+  if (!mlp_args(&c, m, &layers, sizes, &o, 3, 1, 0, NULL)) return NULL;
   const float *w[BGW_MLP_MAX_LAYERS], *b[BGW_MLP_MAX_LAYERS];
   float *hidden[BGW_MLP_MAX_LAYERS];
   const float *x = view(&c, off_at(o, 0), m * sizes[0]);
@@ -277,14 +281,15 @@ static napi_value mlp(napi_env env, napi_callback_info info) {
 }
 
 /* mlpGrad(heap, m, sizes, offsets): offsets = [dy, x, dx | −1, w0, …, w_{L−1}, h_0, …, h_{L−2},
- * dw0, db0, …, dw_{L−1}, db_{L−1}] */
+ * dw0, db0, …, dw_{L−1}, db_{L−1}], the dw/db part left out for the input gradient alone */
 static napi_value mlp_grad(napi_env env, napi_callback_info info) {
   call_t c;
   if (!read_args(env, info, &c, 4, 1)) return NULL;
   int64_t m = int_arg(&c, 1);
   int layers, sizes[BGW_MLP_MAX_LAYERS + 1];
   const double *o;
-  if (!mlp_args(&c, m, &layers, sizes, &o, 4, 2)) return NULL;
+  int input_only;
+  if (!mlp_args(&c, m, &layers, sizes, &o, 4, 2, 2, &input_only)) return NULL;
   const float *w[BGW_MLP_MAX_LAYERS], *hidden[BGW_MLP_MAX_LAYERS];
   float *dw[BGW_MLP_MAX_LAYERS], *db[BGW_MLP_MAX_LAYERS];
   const float *dy = view(&c, off_at(o, 0), m * sizes[layers]);
@@ -296,10 +301,11 @@ static napi_value mlp_grad(napi_env env, napi_callback_info info) {
     const int64_t wn = (int64_t)sizes[l] * sizes[l + 1];
     if (!(w[l] = view(&c, off_at(o, 3 + l), wn))) return NULL;
     if (l + 1 < layers && !(hidden[l] = view(&c, off_at(ho, l), m * sizes[l + 1]))) return NULL;
+    if (input_only) continue;
     if (!(dw[l] = view(&c, off_at(go, 2 * l), wn))) return NULL;
     if (!(db[l] = view(&c, off_at(go, 2 * l + 1), sizes[l + 1]))) return NULL;
   }
-  if (bgw_mlp_grad(dy, x, dx, (int)m, layers, sizes, w, hidden, dw, db) != 0) {
+  if (bgw_mlp_grad(dy, x, dx, (int)m, layers, sizes, w, hidden, input_only ? NULL : dw, input_only ? NULL : db) != 0) {
     napi_throw_error(env, NULL, "mlpGrad: out of memory for the scratch buffer");
   }
   return NULL;

@@ -174,16 +174,17 @@ void bgw_mlp(const float *x, float *y, int m, int layers, const int *sizes, cons
 }
 
 /* g ← g·(1 − a²) in place (the tanh gradient from the layer's output a) and db = Σ_rows g, in one
- * pass over g [m, n]. */
+ * pass over g [m, n]; db may be NULL (input gradient only). */
 static void tanh_grad_col_sum(float *g, const float *a, float *db, int m, int n) {
-  for (int j = 0; j < n; j++) db[j] = 0.0f;
+  if (db)
+    for (int j = 0; j < n; j++) db[j] = 0.0f;
   for (int i = 0; i < m; i++) {
     float *row = g + (size_t)i * n;
     const float *arow = a + (size_t)i * n;
     for (int j = 0; j < n; j++) {
       const float v = row[j] * (1.0f - arow[j] * arow[j]);
       row[j] = v;
-      db[j] += v;
+      if (db) db[j] += v;
     }
   }
 }
@@ -200,7 +201,8 @@ int bgw_mlp_grad(const float *dy, const float *x, float *dx, int m, int layers, 
     if (!scratch) return -1;
   }
   const float *g = dy;
-  bgw_col_sum(dy, db[layers - 1], m, sizes[layers]); /* the others come with the tanh gradient */
+  /* dw == NULL: the input gradient alone (what gradient-guided sampling in latent space needs). */
+  if (dw) bgw_col_sum(dy, db[layers - 1], m, sizes[layers]); /* the others come with the tanh gradient */
   for (int l = layers - 1; l >= 0; l--) {
     const int n_in = sizes[l], n_out = sizes[l + 1];
     const float *a = l == 0 ? x : hidden[l - 1];
@@ -212,13 +214,14 @@ int bgw_mlp_grad(const float *dy, const float *x, float *dx, int m, int layers, 
       next = scratch + (g == scratch ? (size_t)m * (size_t)widest : 0);
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out, 0.0f,
                   next, n_in);
-      tanh_grad_col_sum(next, a, db[l - 1], m, n_in);
+      tanh_grad_col_sum(next, a, dw ? db[l - 1] : NULL, m, n_in);
     } else if (dx) {
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n_in, n_out, 1.0f, g, n_out, w[l], n_out, 0.0f,
                   dx, n_in);
     }
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n_in, n_out, m, 1.0f, a, n_in, g, n_out, 0.0f,
-                dw[l], n_out);
+    if (dw)
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n_in, n_out, m, 1.0f, a, n_in, g, n_out, 0.0f,
+                  dw[l], n_out);
     g = next;
   }
   free(scratch);

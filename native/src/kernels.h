@@ -52,6 +52,7 @@ void bgw_affine_grad(const float *x, const float *s, const float *y, const float
 #define BGW_MLP_MAX_LAYERS 32
 void bgw_mlp(const float *x, float *y, int m, int layers, const int *sizes, const float *const *w,
              const float *const *b, float *const *hidden);
+/* dw = db = NULL: the input gradient dx alone, without the weight and bias gradients. */
 int bgw_mlp_grad(const float *dy, const float *x, float *dx, int m, int layers, const int *sizes,
                  const float *const *w, const float *const *hidden, float *const *dw, float *const *db);
 

@@ -21,6 +21,23 @@ export function fusedTanhMlp(layers: number): FusedMlp {
   return f;
 }
 
+let inputGradientOnly = false;
+
+/**
+ * Runs `f` (a tf.grad with respect to network inputs only, such as gradients in latent space) with
+ * the fused MLPs' backward computing the input gradient alone: the weight and bias gradients, about
+ * half of the backward's products, are skipped and reported as zeros. Never around training.
+ */
+export function withInputGradientOnly<T>(f: () => T): T {
+  const before = inputGradientOnly;
+  inputGradientOnly = true;
+  try {
+    return f();
+  } finally {
+    inputGradientOnly = before;
+  }
+}
+
 function build(layers: number): FusedMlp {
   return tf.customGrad((...args: Arg[]) => {
     const save = args.pop() as tf.GradSaveFunc;
@@ -36,7 +53,9 @@ function build(layers: number): FusedMlp {
         const gin: tf.NamedTensorMap = { dy, x: saved[0] };
         for (let l = 0; l < layers; l++) gin[`w${l}`] = saved[1 + l];
         for (let l = 0; l + 1 < layers; l++) gin[`h${l}`] = saved[1 + layers + l];
-        const grads = runKernel<tf.Tensor[]>(MLP_GRAD, gin, { layers });
+        const grads = runKernel<tf.Tensor[]>(MLP_GRAD, gin, { layers, inputOnly: inputGradientOnly });
+        // Without weight gradients tfjs still wants one per input: zeros, which nothing reads.
+        if (inputGradientOnly) for (const w of wb) grads.push(tf.zerosLike(w));
         // tfjs keeps saved tensors until the whole backward pass ends (PyTorch frees them as it
         // goes). The hidden activations are ours and have no other reader once this network is
         // done: freeing them now lowers the step's peak memory (3 × [batch, 200] per network).

@@ -282,11 +282,13 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
     const { m, sizes } = mlpSizes(MLP_GRAD, ins, layers, false);
     const dx = backend.makeOutput([m, sizes[0]], 'float32');
     const grads: tf.TensorInfo[] = [];
-    for (let l = 0; l < layers; l++)
-      grads.push(
-        backend.makeOutput([sizes[l], sizes[l + 1]], 'float32'),
-        backend.makeOutput([sizes[l + 1]], 'float32'),
-      );
+    // inputOnly: dx alone (gradients in latent space need no weight gradients).
+    if (!args.attrs?.inputOnly)
+      for (let l = 0; l < layers; l++)
+        grads.push(
+          backend.makeOutput([sizes[l], sizes[l + 1]], 'float32'),
+          backend.makeOutput([sizes[l + 1]], 'float32'),
+        );
     const at = (t: tf.TensorInfo) => offset(backend, t);
     const offsets = [at(ins.dy), at(ins.x), at(dx)];
     for (let l = 0; l < layers; l++) offsets.push(at(ins[`w${l}`]));

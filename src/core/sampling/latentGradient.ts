@@ -6,6 +6,7 @@
  */
 import { tf } from '../backend.js';
 import type { Flow } from '../flows/flow.js';
+import { withInputGradientOnly } from '../flows/fusedMlp.js';
 import type { EnergyOp } from '../systems/tfEnergy.js';
 
 export interface LatentPoint {
@@ -28,12 +29,15 @@ export function latentDensityGradient(
   const zt = tf.tensor2d(z, [m, flow.dim]);
   let x: tf.Tensor | null = null;
   let logDetJ: tf.Tensor | null = null;
-  const grad = tf.grad((zv: tf.Tensor) => {
-    const out = flow.forward(zv as tf.Tensor2D);
-    x = tf.keep(out.y);
-    logDetJ = tf.keep(out.logDetJ);
-    return tf.sum(tf.sub(out.logDetJ, tf.div(energy.op(out.y), tau)));
-  })(zt);
+  // Only ∇_z is wanted: the networks' weight gradients are skipped.
+  const grad = withInputGradientOnly(() =>
+    tf.grad((zv: tf.Tensor) => {
+      const out = flow.forward(zv as tf.Tensor2D);
+      x = tf.keep(out.y);
+      logDetJ = tf.keep(out.logDetJ);
+      return tf.sum(tf.sub(out.logDetJ, tf.div(energy.op(out.y), tau)));
+    })(zt),
+  );
   zt.dispose();
   try {
     const u = energy.lastEnergy();

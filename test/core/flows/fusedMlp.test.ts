@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, nativeKernelsActive, tf } from '../../../src/core/backend.js';
-import { fusedTanhMlp } from '../../../src/core/flows/fusedMlp.js';
+import { fusedTanhMlp, withInputGradientOnly } from '../../../src/core/flows/fusedMlp.js';
 import { MLP } from '../../../src/core/flows/mlp.js';
 import { loadNativeAddon } from '../../../src/core/native/addon.js';
 import { MLP as MLP_KERNEL, runKernel } from '../../../src/core/native/wasmKernels.js';
@@ -105,6 +105,21 @@ describe.runIf(native)('fused tanh MLP (one native kernel per pass)', () => {
       expect(tf.sum(d).dataSync()[0]).toBe(18);
     }
     expect(maxRelError(gx.dataSync(), ref.dataSync())).toBeLessThan(2e-5);
+  });
+
+  it('computes the same input gradient without the weight gradients when only it is wanted', () => {
+    const rng = new Rng(5);
+    const net = randomMlp([5, 8, 8, 3], rng);
+    const x = tf.tensor2d(rng.normals(7 * 5), [7, 5]);
+    const f = (t: tf.Tensor) => tf.sum(tf.square(net.apply(t as tf.Tensor2D)));
+    const full = tf.grad(f)(x);
+    const only = withInputGradientOnly(() => tf.grad(f)(x));
+    expect(Array.from(only.dataSync())).toEqual(Array.from(full.dataSync()));
+    // Inside the call the weight gradients are not computed (zeros); outside, they are back.
+    const skipped = withInputGradientOnly(() => tf.variableGrads(() => f(x) as tf.Scalar).grads);
+    expect(Object.values(skipped).every((g) => tf.any(tf.notEqual(g, 0)).dataSync()[0] === 0)).toBe(true);
+    const { grads } = tf.variableGrads(() => f(x) as tf.Scalar);
+    expect(Object.values(grads).some((g) => tf.any(tf.notEqual(g, 0)).dataSync()[0] === 1)).toBe(true);
   });
 
   it('refuses inputs that do not fit, with the input named', () => {
