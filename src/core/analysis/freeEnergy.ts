@@ -5,6 +5,7 @@
  * correlated samples).
  */
 import type { ProfileBin } from '../../shared/runspec.js';
+import { indicesByKey } from '../groups.js';
 import type { Rng } from '../random.js';
 import type { StateDefinition } from '../systems/types.js';
 import { binIndex, relativeWeights } from './histogram.js';
@@ -81,13 +82,7 @@ type BlockIndex = Int32Array[];
 
 function blockIndex(blocks: ArrayLike<number> | null | undefined): BlockIndex | undefined {
   if (!blocks) return undefined;
-  const members = new Map<number, number[]>();
-  for (let i = 0; i < blocks.length; i++) {
-    const m = members.get(blocks[i]);
-    if (m) m.push(i);
-    else members.set(blocks[i], [i]);
-  }
-  return [...members.values()].map((m) => Int32Array.from(m));
+  return [...indicesByKey(blocks).values()].map((m) => Int32Array.from(m));
 }
 
 export function freeEnergyProfile(

@@ -9,13 +9,17 @@
  * Metropolis moves, which leave π_k invariant (Neal 2001; with the flow as the first, deterministic
  * layer this is the stochastic normalizing flow of Wu, Köhler & Noé 2020). The weights stay exact
  * for any number of levels, moves and step sizes; more levels only make them more even. Moves are
- * random walks in z, where the trained flow has made the target close to an isotropic Gaussian.
+ * random walks or Langevin steps in z, where the trained flow has made the target close to an
+ * isotropic Gaussian; walkers can be resampled (sequential Monte Carlo) and confined to a region.
  *
  * No library does this for tfjs flows, hence by hand.
  */
+import { ess, logSumExp } from '../analysis/ess.js';
 import { stateOf } from '../analysis/freeEnergy.js';
+import { relativeWeights } from '../analysis/histogram.js';
 import { throwIfAborted, yieldToEventLoop } from '../cancel.js';
 import type { Flow } from '../flows/flow.js';
+import { indicesByKey } from '../groups.js';
 import { squaredNorms } from '../linalg/rows.js';
 import type { Rng } from '../random.js';
 import type { SampleSet } from '../run/types.js';
@@ -31,8 +35,8 @@ export interface AnnealOptions {
   /**
    * 'walk': Gaussian random-walk proposals in z. 'langevin': Metropolis-adjusted Langevin (MALA)
    * proposals z' = z + (h²/2)∇log π_k(z) + h·ξ, which follow the gradient of the level's density
-   * through the flow and the forces: ~3× the cost of a walk move, but each move goes much further
-   * toward where p puts its weight. Default 'walk'.
+   * through the flow and the forces: a forward and backward pass per move instead of a forward
+   * pass, but each move goes much further toward where p puts its weight. Default 'walk'.
    */
   proposal?: 'walk' | 'langevin';
   /** First proposal width in units of √τ; adapted per chunk toward `targetAcceptance`. */
@@ -166,14 +170,8 @@ export function pickWalkers(
   perState: number,
   rng: Rng,
 ): { pick: Int32Array; logFactor: Float64Array } {
-  const groups = new Map<number, number[]>();
-  state.forEach((s, i) => {
-    const g = groups.get(s);
-    if (g) g.push(i);
-    else groups.set(s, [i]);
-  });
   const factor = new Float64Array(state.length).fill(NaN);
-  for (const [, idx] of [...groups].sort((p, q) => p[0] - q[0])) {
+  for (const [, idx] of [...indicesByKey(state)].sort((p, q) => p[0] - q[0])) {
     const k = Math.min(idx.length, perState);
     // Partial Fisher–Yates: the first k of a random permutation.
     for (let i = 0; i < k; i++) {
@@ -199,16 +197,10 @@ interface WalkerRows {
   grad: Float32Array | null;
 }
 
-/** Indices `group` split by state (one group per state seen), or one group of all when no states. */
+/** Walker indices 0…m−1 split by state (one group per state seen), or one group when no states. */
 function walkerGroups(m: number, state: Int32Array | null): Int32Array[] {
   if (!state) return [Int32Array.from({ length: m }, (_, i) => i)];
-  const byState = new Map<number, number[]>();
-  state.forEach((s, i) => {
-    const g = byState.get(s);
-    if (g) g.push(i);
-    else byState.set(s, [i]);
-  });
-  return [...byState.values()].map((g) => Int32Array.from(g));
+  return [...indicesByKey(state).values()].map((g) => Int32Array.from(g));
 }
 
 /**
@@ -224,17 +216,12 @@ function resampleGroup(
   rng: Rng,
 ): boolean {
   const g = group.length;
-  let max = -Infinity;
-  for (const i of group) if (logW[i] > max) max = logW[i];
-  if (!Number.isFinite(max)) return false;
-  const w = Float64Array.from(group, (i) => Math.exp(logW[i] - max));
+  const groupLogW = Float64Array.from(group, (i) => logW[i]);
+  const logSum = logSumExp(groupLogW);
+  if (!Number.isFinite(logSum) || ess(groupLogW) >= threshold * g) return false;
+  const w = relativeWeights(groupLogW, g);
   let sum = 0;
-  let sum2 = 0;
-  for (const v of w) {
-    sum += v;
-    sum2 += v * v;
-  }
-  if ((sum * sum) / sum2 >= threshold * g) return false;
+  for (const v of w) sum += v;
   const ancestor = new Int32Array(g);
   let cumulative = w[0];
   let a = 0;
@@ -258,7 +245,7 @@ function resampleGroup(
   copyRows(rows.logQ, 1);
   copyRows(rows.logP, 1);
   if (rows.grad) copyRows(rows.grad, dim);
-  const logMean = max + Math.log(sum / g);
+  const logMean = logSum - Math.log(g);
   for (const i of group) logW[i] = logMean;
   return true;
 }
