@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { RunSpec, analysisTemperatures, type ProfileBin, type RunResult } from '../src/shared/runspec.js';
 import { checkpointIteration } from '../src/core/run/checkpoint.js';
 import { executeRun } from '../src/core/run/execute.js';
+import { annealInWorkers } from '../src/main/workers/annealPool.js';
 import { simulateTrainingData } from '../src/core/run/trainingData.js';
 import type { SampleSet } from '../src/core/run/types.js';
 import { referenceDeltaF, referenceProfile } from '../src/core/analysis/quadrature.js';
@@ -602,6 +603,8 @@ async function main(): Promise<void> {
     const checkpointFile = args.checkpoint;
     const result = await executeRun(spec, {
       resume,
+      // Every core anneals (the app's sampling jobs do the same).
+      annealRunner: annealInWorkers(),
       onCheckpoint: checkpointFile ? (c) => writeFileSync(checkpointFile, c.bytes) : undefined,
       onMetrics: (rows) => {
         for (const r of rows) {

@@ -213,9 +213,15 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
           ess: ess(samples.logWeights),
           deltaF: deltaF(rc0, samples.logWeights, system.states, tau, spec.analysis.bootstrap, analysisRng),
         };
+        const inRegion = (anneal.canonical && canonicalSector(spec, system)) || undefined;
         const result = await annealSamples(flow, system, samples, {
           ...anneal,
-          inRegion: (anneal.canonical && canonicalSector(spec, system)) || undefined,
+          inRegion,
+          runPopulations: hooks.annealRunner?.({
+            spec,
+            weights: encodeCheckpoint(flow, trainer.state()),
+            canonical: inRegion !== undefined,
+          }),
           chunk: spec.sampling.chunk,
           rng: sampleRng,
           signal,

@@ -4,6 +4,7 @@
  * caller persists them. A checkpoint is opaque bytes to the caller.
  */
 import type { MetricsRow, RunResult, RunSpec } from '../../shared/runspec.js';
+import type { PopulationRunner } from '../sampling/annealed.js';
 
 /** Everything needed to continue training exactly where it stopped. */
 export interface Checkpoint {
@@ -54,6 +55,20 @@ export interface RunHooks {
   onSamples?(samples: SampleSet): void | Promise<void>;
   /** Checked between iterations; when aborted the run stops with a CancellationError. */
   signal?: AbortSignal;
+  /**
+   * Who anneals the sampling's walker populations, given what rebuilds the trained flow elsewhere
+   * (worker threads: main/workers/annealPool); undefined or absent: this thread, one by one.
+   */
+  annealRunner?(flow: AnnealedFlow): PopulationRunner | undefined;
+}
+
+/** The trained flow as a population runner in another thread rebuilds it. */
+export interface AnnealedFlow {
+  spec: RunSpec;
+  /** A checkpoint's bytes holding the flow's weights. */
+  weights: Uint8Array;
+  /** Confine walkers to the canonical solvent order (sampling.anneal.canonical with relabelled data). */
+  canonical: boolean;
 }
 
 export type ExecuteRun = (spec: RunSpec, hooks?: RunHooks) => Promise<RunResult>;

@@ -21,7 +21,7 @@ import { throwIfAborted, yieldToEventLoop } from '../cancel.js';
 import type { Flow } from '../flows/flow.js';
 import { indicesByKey } from '../groups.js';
 import { squaredNorms } from '../linalg/rows.js';
-import type { Rng } from '../random.js';
+import { Rng } from '../random.js';
 import type { SampleSet } from '../run/types.js';
 import { createEnergyOp } from '../systems/tfEnergy.js';
 import type { EnergySystem } from '../systems/types.js';
@@ -84,6 +84,8 @@ export interface AnnealOptions {
   /** Walkers moved through the flow at once (default 2000). */
   chunk?: number;
   rng: Rng;
+  /** Who anneals the populations (default: this thread, one after another). */
+  runPopulations?: PopulationRunner;
   onProgress?(fraction: number): void;
   /** Checked at every level (annealing 100 000 dimer samples takes minutes). */
   signal?: AbortSignal;
@@ -93,7 +95,7 @@ export interface AnnealResult {
   samples: SampleSet;
   /** Accepted fraction of all Metropolis moves. */
   acceptance: number;
-  /** Proposal width (units of √τ) at the end of the last chunk. */
+  /** Proposal width (units of √τ) at the end of the last population. */
   stepSize: number;
   /** How many times a group of walkers was resampled (0 without resampleBelow). */
   resamplings: number;
@@ -250,6 +252,197 @@ function resampleGroup(
   return true;
 }
 
+/** The annealing settings every population shares (plain data: populations may run in workers). */
+export interface PopulationSettings {
+  levels: number;
+  moves: number;
+  proposal: 'walk' | 'langevin';
+  /** First proposal width in units of √τ. */
+  stepSize: number;
+  targetAcceptance: number;
+  /** 0: never resample. */
+  resampleBelow: number;
+}
+
+/**
+ * One population of walkers that anneals on its own: an island when resampling (walkers interact
+ * only within it), else a chunk that bounds memory. Plain arrays, so it can cross to a worker.
+ */
+export interface PopulationTask {
+  temperature: number;
+  dim: number;
+  m: number;
+  z: Float32Array;
+  x: Float32Array;
+  energy: Float64Array;
+  /** The generator's one-jump log weights, log p_Z − log q_Z at the start. */
+  startLogWeights: Float64Array;
+  /** The selection factors: the log weights the annealing adds to. */
+  logWeights: Float64Array;
+  /** Each walker's state under keepStates (moves keep it), else null. */
+  state: Int32Array | null;
+  /** Seed of the population's own random stream: results do not depend on who runs it. */
+  seed: number;
+}
+
+export interface PopulationResult {
+  z: Float32Array;
+  x: Float32Array;
+  energy: Float64Array;
+  logWeights: Float64Array;
+  accepted: number;
+  proposed: number;
+  stepSize: number;
+  resamplings: number;
+}
+
+/** What a population needs besides its walkers, and what it reports. */
+export interface PopulationContext {
+  inRegion?: (x: Float32Array, m: number) => Uint8Array;
+  onProgress?(fraction: number): void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs independent populations, possibly in parallel (worker threads: see main/workers/annealPool),
+ * reporting each one's progress by its index. The default runs them one after another here.
+ */
+export type PopulationRunner = (
+  tasks: PopulationTask[],
+  settings: PopulationSettings,
+  onProgress: (index: number, fraction: number) => void,
+  signal?: AbortSignal,
+) => Promise<PopulationResult[]>;
+
+/**
+ * Anneals one population in place (its arrays are moved, and returned) through the levels of
+ * `settings`; the walkers' weights collect the level increments, resampling (if on) stays within it.
+ */
+export async function annealPopulation(
+  flow: Flow,
+  system: EnergySystem,
+  task: PopulationTask,
+  settings: PopulationSettings,
+  context: PopulationContext = {},
+): Promise<PopulationResult> {
+  const { dim, m, temperature: tau, state } = task;
+  const { z: zc, x: xc, energy: uc, logWeights: lw } = task;
+  const { levels, moves, resampleBelow, targetAcceptance: target } = settings;
+  const rng = new Rng(task.seed);
+  const energyOp = settings.proposal === 'langevin' ? createEnergyOp(system) : null;
+  const beta = annealSchedule(levels);
+  const stateOfX = (xs: Float32Array, count: number): Int32Array =>
+    stateOf(system.reactionCoordinate.compute(xs, count), system.states);
+  let width = settings.stepSize;
+  let accepted = 0;
+  let proposed = 0;
+  let resamplings = 0;
+  // log q_Z and log p_Z of the current states; the start's log weight is their difference.
+  const a = new Float64Array(m);
+  const b = new Float64Array(m);
+  logLatent(zc, m, dim, tau, a);
+  for (let i = 0; i < m; i++) b[i] = task.startLogWeights[i] + a[i];
+  const aProp = new Float64Array(m);
+  const bProp = new Float64Array(m);
+  const groups = resampleBelow > 0 ? walkerGroups(m, state) : [];
+  // ∇ log p_Z of each walker's current state, for Langevin proposals.
+  const grad = energyOp ? latentDensityGradient(flow, energyOp, tau, zc, m).grad : new Float32Array(0);
+  const rows: WalkerRows = { dim, z: zc, x: xc, energy: uc, logQ: a, logP: b, grad: energyOp ? grad : null };
+
+  for (let k = 1; k <= levels; k++) {
+    const db = beta[k] - beta[k - 1];
+    for (let i = 0; i < m; i++) lw[i] += db * (b[i] - a[i]);
+    for (const group of groups) if (resampleGroup(group, lw, rows, resampleBelow, rng)) resamplings++;
+    for (let s = 0; s < moves; s++) {
+      const h = width * Math.sqrt(tau);
+      const noise = rng.normals(m * dim, h);
+      let zp: Float32Array;
+      let xp: Float32Array;
+      let up: Float64Array;
+      let logDetJ: Float32Array;
+      let gradProp: Float32Array | null = null;
+      if (energyOp) {
+        zp = langevinMean(zc, grad, beta[k], tau, h);
+        for (let j = 0; j < zp.length; j++) zp[j] += noise[j];
+        ({ x: xp, energy: up, logDetJ, grad: gradProp } = latentDensityGradient(flow, energyOp, tau, zp, m));
+      } else {
+        zp = noise;
+        for (let j = 0; j < zp.length; j++) zp[j] += zc[j];
+        ({ y: xp, logDetJ } = flow.mapValues('forward', zp, m));
+        up = system.energy(xp, m);
+      }
+      logLatent(zp, m, dim, tau, aProp);
+      logTarget(up, logDetJ, tau, bProp);
+      // Langevin proposals are not symmetric: log q(z|z') − log q(z'|z) enters the acceptance.
+      const back = gradProp ? langevinMean(zp, gradProp, beta[k], tau, h) : null;
+      const stateProp = state ? stateOfX(xp, m) : null;
+      const insideProp = context.inRegion?.(xp, m) ?? null;
+      let acc = 0;
+      for (let i = 0; i < m; i++) {
+        if ((state && stateProp![i] !== state[i]) || (insideProp && !insideProp[i])) continue;
+        let dLog = (1 - beta[k]) * (aProp[i] - a[i]) + beta[k] * (bProp[i] - b[i]);
+        if (back) dLog += proposalLogRatio(zc, back, noise, i, dim, h);
+        // A walker stuck at zero weight (b = −∞) takes any finite move; NaN never passes.
+        if (!(dLog >= 0 || Math.log(rng.uniform()) < dLog)) continue;
+        acc++;
+        a[i] = aProp[i];
+        b[i] = bProp[i];
+        uc[i] = up[i];
+        zc.set(zp.subarray(i * dim, (i + 1) * dim), i * dim);
+        xc.set(xp.subarray(i * dim, (i + 1) * dim), i * dim);
+        if (gradProp) grad.set(gradProp.subarray(i * dim, (i + 1) * dim), i * dim);
+      }
+      accepted += acc;
+      proposed += m;
+      // Steer the width from the whole population's acceptance (adaptive SMC practice: one scalar
+      // shared by thousands of walkers, consistent as their number grows; Beskos et al. 2016).
+      width *= Math.exp(acc / m - target);
+    }
+    context.onProgress?.(k / levels);
+    throwIfAborted(context.signal);
+    await yieldToEventLoop();
+  }
+  return { z: zc, x: xc, energy: uc, logWeights: lw, accepted, proposed, stepSize: width, resamplings };
+}
+
+/** Runs the populations one after another in this thread. */
+function runHere(flow: Flow, system: EnergySystem, context: PopulationContext): PopulationRunner {
+  return async (tasks, settings, onProgress, signal) => {
+    const results: PopulationResult[] = [];
+    for (let p = 0; p < tasks.length; p++) {
+      results.push(
+        await annealPopulation(flow, system, tasks[p], settings, {
+          inRegion: context.inRegion,
+          onProgress: (f) => onProgress(p, f),
+          signal,
+        }),
+      );
+    }
+    return results;
+  };
+}
+
+/** The settings `options` ask for, with their defaults filled in and checked. */
+export function populationSettings(options: AnnealOptions): PopulationSettings {
+  if (!(options.levels >= 1 && Number.isInteger(options.levels))) {
+    throw new Error(`annealing levels must be a positive integer, got ${options.levels}`);
+  }
+  const resampleBelow = options.resampleBelow ?? 0;
+  if (!(resampleBelow >= 0 && resampleBelow <= 1)) {
+    throw new Error(`resampleBelow must be an ESS fraction in [0, 1], got ${resampleBelow}`);
+  }
+  const proposal = options.proposal ?? 'walk';
+  return {
+    levels: options.levels,
+    moves: options.moves ?? 1,
+    proposal,
+    stepSize: options.stepSize ?? 0.1,
+    // The optimal acceptance rates of the two proposals in high dimension (Roberts & Rosenthal 2001).
+    targetAcceptance: options.targetAcceptance ?? (proposal === 'langevin' ? 0.57 : 0.3),
+    resampleBelow,
+  };
+}
+
 /**
  * Moves the generator's samples `start` (drawn at start.temperature) through the annealing levels and
  * returns the final configurations with their annealed log weights in place of the one-jump ones.
@@ -261,19 +454,9 @@ export async function annealSamples(
   options: AnnealOptions,
 ): Promise<AnnealResult> {
   const { dim, temperature: tau } = start;
-  if (!(options.levels >= 1 && Number.isInteger(options.levels))) {
-    throw new Error(`annealing levels must be a positive integer, got ${options.levels}`);
-  }
-  const moves = options.moves ?? 1;
-  const langevin = options.proposal === 'langevin';
-  // The optimal acceptance rates of the two proposals in high dimension (Roberts & Rosenthal 2001).
-  const target = options.targetAcceptance ?? (langevin ? 0.57 : 0.3);
-  const energyOp = langevin ? createEnergyOp(system) : null;
-  const beta = annealSchedule(options.levels);
+  const settings = populationSettings(options);
   const keepStates = options.keepStates ?? true;
-  const stateOfX = (xs: Float32Array, m: number): Int32Array =>
-    stateOf(system.reactionCoordinate.compute(xs, m), system.states);
-  const startState = stateOfX(start.x, start.n);
+  const startState = stateOf(system.reactionCoordinate.compute(start.x, start.n), system.states);
   // Outside the region: a group of its own (−2), picked like the others and then dropped.
   const OUTSIDE = -2;
   const marked = options.inRegion ? startState.slice() : startState;
@@ -281,123 +464,64 @@ export async function annealSamples(
     if (!inside) marked[i] = OUTSIDE;
   });
   const picked = pickWalkers(marked, options.walkersPerState ?? Infinity, options.rng);
-  const keep = Int32Array.from(picked.pick.keys()).filter((i) => marked[picked.pick[i]] !== OUTSIDE);
-  const pick = Int32Array.from(keep, (i) => picked.pick[i]);
-  const logFactor = Float64Array.from(keep, (i) => picked.logFactor[i]);
+  const pick = picked.pick.filter((j) => marked[j] !== OUTSIDE);
+  const logFactor = picked.logFactor.filter((_, i) => marked[picked.pick[i]] !== OUTSIDE);
   const n = pick.length;
+
+  // Resampled walkers move as whole populations (islands); otherwise populations only bound memory.
+  const islandCount = Math.max(1, Math.min(n, Math.floor(options.islands ?? 4)));
+  const size = settings.resampleBelow > 0 ? Math.ceil(n / islandCount) : Math.max(1, options.chunk ?? 2000);
+  const tasks: PopulationTask[] = [];
+  for (let c0 = 0; c0 < n; c0 += size) {
+    const rowsOf = pick.subarray(c0, Math.min(n, c0 + size));
+    const m = rowsOf.length;
+    const rowsFrom = <T extends Float32Array | Float64Array>(src: T, out: T, width: number): T => {
+      rowsOf.forEach((j, i) => out.set(src.subarray(j * width, (j + 1) * width), i * width));
+      return out;
+    };
+    tasks.push({
+      temperature: tau,
+      dim,
+      m,
+      z: rowsFrom(start.z, new Float32Array(m * dim), dim),
+      x: rowsFrom(start.x, new Float32Array(m * dim), dim),
+      energy: rowsFrom(start.energy, new Float64Array(m), 1),
+      startLogWeights: rowsFrom(start.logWeights, new Float64Array(m), 1),
+      // The selection factor is part of the weight, never of the densities the moves compare.
+      logWeights: logFactor.slice(c0, c0 + m),
+      // Moves never change a walker's state under keepStates, so its start state is its state.
+      state: keepStates ? Int32Array.from(rowsOf, (j) => startState[j]) : null,
+      seed: options.rng.nextUint32(),
+    });
+  }
+
+  const done = new Float64Array(tasks.length);
+  const run =
+    options.runPopulations ?? runHere(flow, system, { inRegion: options.inRegion, signal: options.signal });
+  const results = await run(
+    tasks,
+    settings,
+    (p, f) => {
+      done[p] = f * tasks[p].m;
+      options.onProgress?.(done.reduce((s, v) => s + v, 0) / n);
+    },
+    options.signal,
+  );
+
   const z = new Float32Array(n * dim);
   const x = new Float32Array(n * dim);
   const energy = new Float64Array(n);
-  const startLogWeights = new Float64Array(n);
-  // Moves never change a walker's state under keepStates, so its start state is its state.
-  const walkerState = keepStates ? Int32Array.from(pick, (j) => startState[j]) : null;
-  pick.forEach((j, i) => {
-    z.set(start.z.subarray(j * dim, (j + 1) * dim), i * dim);
-    x.set(start.x.subarray(j * dim, (j + 1) * dim), i * dim);
-    energy[i] = start.energy[j];
-    startLogWeights[i] = start.logWeights[j];
-  });
-  // The selection factor is part of the weight, never of the densities the moves compare.
-  const logWeights = Float64Array.from(logFactor);
-  let width = options.stepSize ?? 0.1;
-  let accepted = 0;
-  let proposed = 0;
-  let resamplings = 0;
-  const resampleBelow = options.resampleBelow ?? 0;
-  if (!(resampleBelow >= 0 && resampleBelow <= 1)) {
-    throw new Error(`resampleBelow must be an ESS fraction in [0, 1], got ${resampleBelow}`);
+  const logWeights = new Float64Array(n);
+  let offset = 0;
+  for (const r of results) {
+    z.set(r.z, offset * dim);
+    x.set(r.x, offset * dim);
+    energy.set(r.energy, offset);
+    logWeights.set(r.logWeights, offset);
+    offset += r.energy.length;
   }
-
-  // Resampled walkers move as whole populations, each one chunk; otherwise chunks only bound memory.
-  const islandCount = Math.max(1, Math.min(n, Math.floor(options.islands ?? 4)));
-  const chunk = resampleBelow > 0 ? Math.ceil(n / islandCount) : Math.max(1, options.chunk ?? 2000);
-  for (let c0 = 0; c0 < n; c0 += chunk) {
-    const m = Math.min(chunk, n - c0);
-    const zc = z.subarray(c0 * dim, (c0 + m) * dim);
-    const xc = x.subarray(c0 * dim, (c0 + m) * dim);
-    const uc = energy.subarray(c0, c0 + m);
-    const lw = logWeights.subarray(c0, c0 + m);
-    // log q_Z and log p_Z of the current states; the start's log weight is their difference.
-    const a = new Float64Array(m);
-    const b = new Float64Array(m);
-    logLatent(zc, m, dim, tau, a);
-    for (let i = 0; i < m; i++) b[i] = startLogWeights[c0 + i] + a[i];
-    const state = walkerState?.subarray(c0, c0 + m) ?? null;
-    const aProp = new Float64Array(m);
-    const bProp = new Float64Array(m);
-    const groups = resampleBelow > 0 ? walkerGroups(m, state) : [];
-    // ∇ log p_Z of each walker's current state, for Langevin proposals.
-    const grad = energyOp ? latentDensityGradient(flow, energyOp, tau, zc, m).grad : new Float32Array(0);
-    const rows: WalkerRows = {
-      dim,
-      z: zc,
-      x: xc,
-      energy: uc,
-      logQ: a,
-      logP: b,
-      grad: energyOp ? grad : null,
-    };
-
-    for (let k = 1; k <= options.levels; k++) {
-      const db = beta[k] - beta[k - 1];
-      for (let i = 0; i < m; i++) lw[i] += db * (b[i] - a[i]);
-      for (const group of groups)
-        if (resampleGroup(group, lw, rows, resampleBelow, options.rng)) resamplings++;
-      for (let s = 0; s < moves; s++) {
-        const h = width * Math.sqrt(tau);
-        const noise = options.rng.normals(m * dim, h);
-        let zp: Float32Array;
-        let xp: Float32Array;
-        let up: Float64Array;
-        let logDetJ: Float32Array;
-        let gradProp: Float32Array | null = null;
-        if (energyOp) {
-          zp = langevinMean(zc, grad, beta[k], tau, h);
-          for (let j = 0; j < zp.length; j++) zp[j] += noise[j];
-          ({
-            x: xp,
-            energy: up,
-            logDetJ,
-            grad: gradProp,
-          } = latentDensityGradient(flow, energyOp, tau, zp, m));
-        } else {
-          zp = noise;
-          for (let j = 0; j < zp.length; j++) zp[j] += zc[j];
-          ({ y: xp, logDetJ } = flow.mapValues('forward', zp, m));
-          up = system.energy(xp, m);
-        }
-        logLatent(zp, m, dim, tau, aProp);
-        logTarget(up, logDetJ, tau, bProp);
-        // Langevin proposals are not symmetric: log q(z|z') − log q(z'|z) enters the acceptance.
-        const back = gradProp ? langevinMean(zp, gradProp, beta[k], tau, h) : null;
-        const stateProp = state ? stateOfX(xp, m) : null;
-        const insideProp = options.inRegion?.(xp, m) ?? null;
-        let acc = 0;
-        for (let i = 0; i < m; i++) {
-          if ((state && stateProp![i] !== state[i]) || (insideProp && !insideProp[i])) continue;
-          let dLog = (1 - beta[k]) * (aProp[i] - a[i]) + beta[k] * (bProp[i] - b[i]);
-          if (back) dLog += proposalLogRatio(zc, back, noise, i, dim, h);
-          // A walker stuck at zero weight (b = −∞) takes any finite move; NaN never passes.
-          if (!(dLog >= 0 || Math.log(options.rng.uniform()) < dLog)) continue;
-          acc++;
-          a[i] = aProp[i];
-          b[i] = bProp[i];
-          uc[i] = up[i];
-          zc.set(zp.subarray(i * dim, (i + 1) * dim), i * dim);
-          xc.set(xp.subarray(i * dim, (i + 1) * dim), i * dim);
-          if (gradProp) grad.set(gradProp.subarray(i * dim, (i + 1) * dim), i * dim);
-        }
-        accepted += acc;
-        proposed += m;
-        // Steer the width from the whole chunk's acceptance (adaptive SMC practice: one scalar
-        // shared by thousands of walkers, consistent as their number grows; Beskos et al. 2016).
-        width *= Math.exp(acc / m - target);
-      }
-      options.onProgress?.((c0 + (m * k) / options.levels) / n);
-      throwIfAborted(options.signal);
-      await yieldToEventLoop();
-    }
-  }
+  const accepted = results.reduce((s, r) => s + r.accepted, 0);
+  const proposed = results.reduce((s, r) => s + r.proposed, 0);
   return {
     samples: {
       temperature: tau,
@@ -407,10 +531,11 @@ export async function annealSamples(
       x,
       energy,
       logWeights,
-      islands: resampleBelow > 0 ? Int32Array.from({ length: n }, (_, i) => Math.floor(i / chunk)) : null,
+      islands:
+        settings.resampleBelow > 0 ? Int32Array.from({ length: n }, (_, i) => Math.floor(i / size)) : null,
     },
     acceptance: proposed ? accepted / proposed : 0,
-    stepSize: width,
-    resamplings,
+    stepSize: results.at(-1)?.stepSize ?? settings.stepSize,
+    resamplings: results.reduce((s, r) => s + r.resamplings, 0),
   };
 }

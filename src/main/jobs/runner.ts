@@ -39,6 +39,15 @@ function requestBuffers(req: JobRequest): ArrayBuffer[] {
       return buffersOf(req.data, req.checkpoint.bytes);
     case 'import':
       return buffersOf(req.bytes);
+    case 'anneal':
+      return buffersOf(
+        req.task.z,
+        req.task.x,
+        req.task.energy,
+        req.task.startLogWeights,
+        req.task.logWeights,
+        req.task.state ?? undefined,
+      );
     default:
       return [];
   }

@@ -1,7 +1,7 @@
 /** datasets.*: list, simulate by Metropolis MC, import trajectories, rc histograms. */
 import { weightedHistogram } from '../../core/analysis/histogram.js';
 import type { JobOutcome } from '../jobs/runner.js';
-import type { JobEvent, JobRequest } from '../workers/protocol.js';
+import type { JobEvent, UserJobRequest } from '../workers/protocol.js';
 import type { ServiceContext } from './context.js';
 import { requireStore } from './context.js';
 import { notFound } from './errors.js';
@@ -11,7 +11,7 @@ import type { ServiceTable } from './types.js';
 /** Start a job that produces one dataset, and store it when it arrives. */
 function datasetJob(
   ctx: ServiceContext,
-  req: JobRequest,
+  req: UserJobRequest,
   name: string,
   systemId: string,
   params: Record<string, number>,
@@ -53,7 +53,7 @@ export function datasetServices(
   ServiceTable,
   'datasets.list' | 'datasets.simulate' | 'datasets.import' | 'datasets.importBytes' | 'datasets.rcHistogram'
 > {
-  const importJob = (fileName: string, req: JobRequest & { kind: 'import' }): { jobId: string } => {
+  const importJob = (fileName: string, req: UserJobRequest & { kind: 'import' }): { jobId: string } => {
     systemFrom(req.options.systemId, {});
     return { jobId: datasetJob(ctx, req, fileName, req.options.systemId, {}, 'import') };
   };
@@ -73,7 +73,7 @@ export function datasetServices(
         })),
     'datasets.simulate': async (i) => {
       const seed = Math.floor(Math.random() * 2 ** 31);
-      const req: JobRequest = {
+      const req: UserJobRequest = {
         kind: 'simulate',
         systemId: i.systemId,
         params: i.params,

@@ -7,7 +7,7 @@ import { newId } from '../store/ids.js';
 import type { JobMode, JobOutcome } from '../jobs/runner.js';
 import { startJob } from '../jobs/runner.js';
 import type { JobDeps } from '../workers/jobs.js';
-import type { JobEvent, JobRequest } from '../workers/protocol.js';
+import type { JobEvent, UserJobRequest } from '../workers/protocol.js';
 
 /** At most this many progress events per second per job. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -25,7 +25,7 @@ export interface JobHooks {
 
 interface Running {
   id: string;
-  kind: JobRequest['kind'];
+  kind: UserJobRequest['kind'];
   runId: string | null;
   cancel(): void;
   done: Promise<void>;
@@ -40,7 +40,7 @@ export class JobRegistry {
     private readonly deps?: JobDeps,
   ) {}
 
-  start(req: JobRequest, hooks: JobHooks, runId: string | null = null): string {
+  start(req: UserJobRequest, hooks: JobHooks, runId: string | null = null): string {
     const id = newId('job');
     const kind = req.kind;
     let last = 0;

@@ -9,6 +9,7 @@ import { relabelIdentical, solventOf } from '../../core/sampling/relabel.js';
 import { Rng } from '../../core/random.js';
 import type { ExecuteRun, ProgressEvent } from '../../core/run/types.js';
 import type { Emit, JobRequest } from './protocol.js';
+import { annealInWorkers } from './annealPool.js';
 import { buffersOf } from './transfer.js';
 
 export interface JobDeps {
@@ -73,6 +74,7 @@ async function runSpec(
     initWeights: req.kind === 'training' ? req.initWeights : undefined,
     resume: sampling ? req.checkpoint : req.resume,
     signal,
+    annealRunner: annealInWorkers(),
     onProgress: (e) => {
       const [a, b] = (sampling ? SAMPLING_PHASES : PHASES)[e.phase];
       emit({
@@ -195,6 +197,9 @@ export async function runJob(
         break;
       case 'umbrella':
         await (await import('./umbrellaJob.js')).runUmbrellaJob(req, emit, signal);
+        break;
+      case 'anneal':
+        await (await import('./annealJob.js')).runAnnealJob(req, emit, signal);
         break;
     }
   } catch (e) {

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { ImportOptions } from '../../shared/contract.js';
 import type { MetricsRow, RunResult, RunSpec, SamplingSpec } from '../../shared/runspec.js';
 import type { Checkpoint, SampleSet } from '../../core/run/types.js';
+import type { AnnealJobRequest, AnnealJobResult } from './annealJob.js';
 import type { UmbrellaJobRequest, UmbrellaJobResult } from './umbrellaJob.js';
 
 export type JobRequest =
@@ -48,9 +49,13 @@ export type JobRequest =
       bytes?: Uint8Array;
       options: z.output<typeof ImportOptions>;
     }
-  | UmbrellaJobRequest;
+  | UmbrellaJobRequest
+  | AnnealJobRequest;
 
 export type JobKind = JobRequest['kind'];
+
+/** The jobs users start; annealing jobs are started by a sampling job for its populations. */
+export type UserJobRequest = Exclude<JobRequest, AnnealJobRequest>;
 
 export type JobEvent =
   | { type: 'progress'; fraction: number; message: string }
@@ -68,6 +73,7 @@ export type JobEvent =
     }
   | { type: 'result'; result: RunResult }
   | { type: 'umbrella'; result: UmbrellaJobResult }
+  | { type: 'population'; result: AnnealJobResult }
   | { type: 'error'; message: string; cancelled: boolean };
 
 /** Main → worker. */
