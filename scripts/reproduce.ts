@@ -52,9 +52,16 @@ interface Args {
 
 /** The annealing settings in words, for the results header. */
 function annealDescription(a: NonNullable<RunSpec['sampling']['anneal']>): string {
-  const moves = a.proposal === 'langevin' ? 'Langevin (MALA)' : 'random-walk Metropolis';
+  const moves = {
+    walk: 'random-walk Metropolis',
+    langevin: 'Langevin (MALA)',
+    hmc: `Hamiltonian Monte Carlo (${a.leapfrog} leapfrog steps)`,
+  }[a.proposal];
+  const levels = a.cess
+    ? `≤ ${a.levels} adaptive levels (each keeping the conditional ESS at ${a.cess})`
+    : `${a.levels} levels`;
   return (
-    `annealed (${a.levels} levels × ${a.moves} latent-space ${moves} moves` +
+    `annealed (${levels} × ${a.moves} latent-space ${moves} moves` +
     (a.walkersPerState ? `, ≤ ${a.walkersPerState} walkers per state` : '') +
     (a.resampleBelow
       ? `, resampled when a population's ESS drops below ${a.resampleBelow} of its size, ${a.islands} independent populations (errors bootstrap over them)`

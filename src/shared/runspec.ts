@@ -137,9 +137,17 @@ export const SamplingSpec = z.object({
       walkersPerState: z.number().int().positive().optional(),
       /**
        * 'walk': random-walk moves in latent space; 'langevin': Metropolis-adjusted Langevin moves
-       * along the gradient through the flow and the forces (~1.5–3× the cost per move, further per move).
+       * along the gradient through the flow and the forces (~1.5–3× the cost per move, further per
+       * move); 'hmc': Hamiltonian Monte Carlo, `leapfrog` gradient steps per move.
        */
-      proposal: z.enum(['walk', 'langevin']).default('walk'),
+      proposal: z.enum(['walk', 'langevin', 'hmc']).default('walk'),
+      /** Leapfrog steps per 'hmc' move. */
+      leapfrog: z.number().int().positive().default(10),
+      /**
+       * Adaptive levels: each β step keeps the conditional ESS of the level's weights at this
+       * fraction of every state's walkers; `levels` is then the most levels. Absent: fixed schedule.
+       */
+      cess: z.number().gt(0).lt(1).optional(),
       /**
        * With relabelled data (data.relabel): anneal toward p restricted to the canonical order of the
        * identical particles, the one copy of the N! the flow learned; ΔF is unchanged.

@@ -171,6 +171,7 @@ describe('data, training, sampling, analysis', () => {
       stepSize: 0.1,
       keepStates: true,
       proposal: 'walk' as const,
+      leapfrog: 10,
       canonical: true,
       islands: 4,
     };

@@ -153,7 +153,10 @@ export function registerRun(program: Command): void {
       (v) => Number.parseInt(v, 10),
     )
     .option('--walkers-per-state <k>', 'anneal at most k samples per state', (v) => Number.parseInt(v, 10))
-    .option('--proposal <kind>', 'annealing moves: walk (random walk) or langevin (gradient-guided)')
+    .option(
+      '--proposal <kind>',
+      'annealing moves: walk (random walk), langevin (gradient-guided) or hmc (Hamiltonian, 10 gradient steps a move)',
+    )
     .option(
       '--resample-below <fraction>',
       'resample a walker population when its ESS falls below this fraction (sequential Monte Carlo)',

@@ -9,8 +9,9 @@
  * Metropolis moves, which leave π_k invariant (Neal 2001; with the flow as the first, deterministic
  * layer this is the stochastic normalizing flow of Wu, Köhler & Noé 2020). The weights stay exact
  * for any number of levels, moves and step sizes; more levels only make them more even. Moves are
- * random walks or Langevin steps in z, where the trained flow has made the target close to an
- * isotropic Gaussian; walkers can be resampled (sequential Monte Carlo) and confined to a region.
+ * random walks, Langevin steps or Hamiltonian trajectories in z, where the trained flow has made
+ * the target close to an isotropic Gaussian; walkers can be resampled (sequential Monte Carlo) and
+ * confined to a region.
  *
  * No library does this for tfjs flows, hence by hand.
  */
@@ -23,7 +24,7 @@ import { indicesByKey } from '../groups.js';
 import { squaredNorms } from '../linalg/rows.js';
 import { Rng } from '../random.js';
 import type { SampleSet } from '../run/types.js';
-import { createEnergyOp } from '../systems/tfEnergy.js';
+import { createEnergyOp, type EnergyOp } from '../systems/tfEnergy.js';
 import type { EnergySystem } from '../systems/types.js';
 import { latentDensityGradient } from './latentGradient.js';
 
@@ -38,7 +39,22 @@ export interface AnnealOptions {
    * through the flow and the forces: a forward and backward pass per move instead of a forward
    * pass, but each move goes much further toward where p puts its weight. Default 'walk'.
    */
-  proposal?: 'walk' | 'langevin';
+  proposal?: 'walk' | 'langevin' | 'hmc';
+  /**
+   * Leapfrog steps of a 'hmc' move (default 10): Hamiltonian Monte Carlo follows the same gradient
+   * as Langevin moves but keeps its momentum for `leapfrog` steps, so a move travels ~leapfrog
+   * step widths instead of ~√leapfrog: far fewer gradient passes per independent configuration in
+   * the soft directions, whose step the stiff ones (close particle pairs) keep small. One move costs
+   * `leapfrog` forward and backward passes.
+   */
+  leapfrog?: number;
+  /**
+   * Adaptive levels: each level's β step is the largest that keeps the conditional ESS of its
+   * incremental weights at this fraction of every state's walkers (Zhou, Johansen & Aston 2016), so
+   * the levels go where the density changes fastest; `levels` is then the most levels a population
+   * may use (the last one jumps to β = 1). Absent: the fixed schedule annealSchedule(levels).
+   */
+  cess?: number;
   /** First proposal width in units of √τ; adapted per chunk toward `targetAcceptance`. */
   stepSize?: number;
   /**
@@ -79,7 +95,7 @@ export interface AnnealOptions {
    * balance. Every state's Z shrinks by the same N!, so ΔF is unchanged.
    */
   inRegion?: (x: Float32Array, m: number) => Uint8Array;
-  /** Acceptance rate the step size is steered to (default 0.3 for walks, 0.57 for Langevin). */
+  /** Acceptance rate the step size is steered to (default 0.3 walks, 0.57 Langevin, 0.65 HMC). */
   targetAcceptance?: number;
   /** Walkers moved through the flow at once (default 2000). */
   chunk?: number;
@@ -99,6 +115,8 @@ export interface AnnealResult {
   stepSize: number;
   /** How many times a group of walkers was resampled (0 without resampleBelow). */
   resamplings: number;
+  /** The most levels a population went through (settings.levels unless `cess` chose fewer). */
+  levels: number;
 }
 
 /**
@@ -254,9 +272,13 @@ function resampleGroup(
 
 /** The annealing settings every population shares (plain data: populations may run in workers). */
 export interface PopulationSettings {
+  /** Levels of the fixed schedule, or the most levels with `cess`. */
   levels: number;
   moves: number;
-  proposal: 'walk' | 'langevin';
+  proposal: 'walk' | 'langevin' | 'hmc';
+  leapfrog: number;
+  /** 0: the fixed schedule. */
+  cess: number;
   /** First proposal width in units of √τ. */
   stepSize: number;
   targetAcceptance: number;
@@ -294,6 +316,8 @@ export interface PopulationResult {
   proposed: number;
   stepSize: number;
   resamplings: number;
+  /** Levels this population went through (fewer than settings.levels with `cess`). */
+  levels: number;
 }
 
 /** What a population needs besides its walkers, and what it reports. */
@@ -315,6 +339,108 @@ export type PopulationRunner = (
 ) => Promise<PopulationResult[]>;
 
 /**
+ * The next level's β after `beta`: the largest step that keeps the conditional ESS of the level's
+ * incremental weights exp(Δβ·(log p_Z − log q_Z)) at ≥ `cess` of every group's size (bisection;
+ * the CESS falls as the step grows). Groups whose weights are all zero do not constrain it.
+ */
+export function adaptiveBeta(
+  beta: number,
+  gap: Float64Array,
+  logW: Float64Array,
+  groups: Int32Array[],
+  cess: number,
+): number {
+  const parts = groups
+    .map((g) => {
+      const w = relativeWeights(
+        Float64Array.from(g, (i) => logW[i]),
+        g.length,
+      );
+      const total = w.reduce((t, v) => t + v, 0);
+      let top = -Infinity;
+      for (const i of g) if (gap[i] > top) top = gap[i];
+      // Relative to the largest gap, so that exp never overflows; zero-weight walkers drop out.
+      const d = Float64Array.from(g, (i) => (Number.isFinite(gap[i]) ? gap[i] - top : -Infinity));
+      return { w, d, total };
+    })
+    .filter(({ total }) => total > 0);
+  const cessAt = (step: number): number => {
+    let worst = 1;
+    for (const { w, d, total } of parts) {
+      let s1 = 0;
+      let s2 = 0;
+      for (let j = 0; j < d.length; j++) {
+        if (w[j] === 0) continue;
+        const v = Math.exp(step * d[j]);
+        s1 += w[j] * v;
+        s2 += w[j] * v * v;
+      }
+      if (s2 > 0) worst = Math.min(worst, (s1 * s1) / (s2 * total));
+    }
+    return worst;
+  };
+  let lo = 0;
+  let hi = 1 - beta;
+  if (cessAt(hi) >= cess) return 1;
+  for (let it = 0; it < 40; it++) {
+    const mid = (lo + hi) / 2;
+    if (cessAt(mid) >= cess) lo = mid;
+    else hi = mid;
+  }
+  // Never stand still: a level that does not move β would be wasted.
+  return beta + Math.max(lo, 1e-12);
+}
+
+/** Where one Metropolis move proposes to go, with what the acceptance needs besides the densities. */
+interface Proposal {
+  z: Float32Array;
+  x: Float32Array;
+  energy: Float64Array;
+  logDetJ: Float32Array;
+  /** ∇ log p_Z at z (gradient proposals), else null. */
+  grad: Float32Array | null;
+  /** Per walker: what makes the proposal reversible (Hastings ratio, kinetic energy change), or null. */
+  logCorrection: ((i: number) => number) | null;
+}
+
+/**
+ * Hamiltonian Monte Carlo: `steps` leapfrog steps of size h on log π_β(z) = −(1−β)‖z‖²/(2τ) +
+ * β log p_Z(z) from unit-mass momenta; the correction is the kinetic energy given back (Neal 2011).
+ */
+function hmcProposal(
+  flow: Flow,
+  energyOp: EnergyOp,
+  tau: number,
+  beta: number,
+  z: Float32Array,
+  grad: Float32Array,
+  m: number,
+  h: number,
+  steps: number,
+  rng: Rng,
+): Proposal {
+  const dim = z.length / m;
+  const r0 = rng.normals(z.length);
+  const r = Float32Array.from(r0);
+  const zq = z.slice();
+  let g = grad;
+  const kick = (f: number): void => {
+    for (let j = 0; j < r.length; j++) r[j] += f * (beta * g[j] - ((1 - beta) * zq[j]) / tau);
+  };
+  kick(h / 2);
+  let end!: ReturnType<typeof latentDensityGradient>;
+  for (let l = 0; l < steps; l++) {
+    for (let j = 0; j < zq.length; j++) zq[j] += h * r[j];
+    end = latentDensityGradient(flow, energyOp, tau, zq, m);
+    g = end.grad;
+    kick(l < steps - 1 ? h : h / 2);
+  }
+  const kinetic0 = squaredNorms(r0, m, dim);
+  const kinetic1 = squaredNorms(r, m, dim);
+  return { ...end, z: zq, logCorrection: (i) => (kinetic0[i] - kinetic1[i]) / 2 };
+}
+
+/**
  * Anneals one population in place (its arrays are moved, and returned) through the levels of
  * `settings`; the walkers' weights collect the level increments, resampling (if on) stays within it.
  */
@@ -327,10 +453,10 @@ export async function annealPopulation(
 ): Promise<PopulationResult> {
   const { dim, m, temperature: tau, state } = task;
   const { z: zc, x: xc, energy: uc, logWeights: lw } = task;
-  const { levels, moves, resampleBelow, targetAcceptance: target } = settings;
+  const { levels, moves, resampleBelow, cess, targetAcceptance: target } = settings;
   const rng = new Rng(task.seed);
-  const energyOp = settings.proposal === 'langevin' ? createEnergyOp(system) : null;
-  const beta = annealSchedule(levels);
+  const energyOp = settings.proposal === 'walk' ? null : createEnergyOp(system);
+  const schedule = annealSchedule(levels);
   const stateOfX = (xs: Float32Array, count: number): Int32Array =>
     stateOf(system.reactionCoordinate.compute(xs, count), system.states);
   let width = settings.stepSize;
@@ -344,53 +470,44 @@ export async function annealPopulation(
   for (let i = 0; i < m; i++) b[i] = task.startLogWeights[i] + a[i];
   const aProp = new Float64Array(m);
   const bProp = new Float64Array(m);
-  const groups = resampleBelow > 0 ? walkerGroups(m, state) : [];
-  // ∇ log p_Z of each walker's current state, for Langevin proposals.
+  const gap = new Float64Array(m);
+  const groups = walkerGroups(m, state);
+  // ∇ log p_Z of each walker's current state, for gradient proposals.
   const grad = energyOp ? latentDensityGradient(flow, energyOp, tau, zc, m).grad : new Float32Array(0);
   const rows: WalkerRows = { dim, z: zc, x: xc, energy: uc, logQ: a, logP: b, grad: energyOp ? grad : null };
 
-  for (let k = 1; k <= levels; k++) {
-    const db = beta[k] - beta[k - 1];
-    for (let i = 0; i < m; i++) lw[i] += db * (b[i] - a[i]);
-    for (const group of groups) if (resampleGroup(group, lw, rows, resampleBelow, rng)) resamplings++;
+  let beta = 0;
+  let k = 0;
+  while (beta < 1) {
+    k++;
+    for (let i = 0; i < m; i++) gap[i] = b[i] - a[i];
+    const next = k >= levels ? 1 : cess > 0 ? adaptiveBeta(beta, gap, lw, groups, cess) : schedule[k];
+    for (let i = 0; i < m; i++) lw[i] += (next - beta) * gap[i];
+    beta = next;
+    if (resampleBelow > 0) {
+      for (const group of groups) if (resampleGroup(group, lw, rows, resampleBelow, rng)) resamplings++;
+    }
     for (let s = 0; s < moves; s++) {
       const h = width * Math.sqrt(tau);
-      const noise = rng.normals(m * dim, h);
-      let zp: Float32Array;
-      let xp: Float32Array;
-      let up: Float64Array;
-      let logDetJ: Float32Array;
-      let gradProp: Float32Array | null = null;
-      if (energyOp) {
-        zp = langevinMean(zc, grad, beta[k], tau, h);
-        for (let j = 0; j < zp.length; j++) zp[j] += noise[j];
-        ({ x: xp, energy: up, logDetJ, grad: gradProp } = latentDensityGradient(flow, energyOp, tau, zp, m));
-      } else {
-        zp = noise;
-        for (let j = 0; j < zp.length; j++) zp[j] += zc[j];
-        ({ y: xp, logDetJ } = flow.mapValues('forward', zp, m));
-        up = system.energy(xp, m);
-      }
-      logLatent(zp, m, dim, tau, aProp);
-      logTarget(up, logDetJ, tau, bProp);
-      // Langevin proposals are not symmetric: log q(z|z') − log q(z'|z) enters the acceptance.
-      const back = gradProp ? langevinMean(zp, gradProp, beta[k], tau, h) : null;
-      const stateProp = state ? stateOfX(xp, m) : null;
-      const insideProp = context.inRegion?.(xp, m) ?? null;
+      const p = propose(h);
+      logLatent(p.z, m, dim, tau, aProp);
+      logTarget(p.energy, p.logDetJ, tau, bProp);
+      const stateProp = state ? stateOfX(p.x, m) : null;
+      const insideProp = context.inRegion?.(p.x, m) ?? null;
       let acc = 0;
       for (let i = 0; i < m; i++) {
         if ((state && stateProp![i] !== state[i]) || (insideProp && !insideProp[i])) continue;
-        let dLog = (1 - beta[k]) * (aProp[i] - a[i]) + beta[k] * (bProp[i] - b[i]);
-        if (back) dLog += proposalLogRatio(zc, back, noise, i, dim, h);
+        let dLog = (1 - beta) * (aProp[i] - a[i]) + beta * (bProp[i] - b[i]);
+        if (p.logCorrection) dLog += p.logCorrection(i);
         // A walker stuck at zero weight (b = −∞) takes any finite move; NaN never passes.
         if (!(dLog >= 0 || Math.log(rng.uniform()) < dLog)) continue;
         acc++;
         a[i] = aProp[i];
         b[i] = bProp[i];
-        uc[i] = up[i];
-        zc.set(zp.subarray(i * dim, (i + 1) * dim), i * dim);
-        xc.set(xp.subarray(i * dim, (i + 1) * dim), i * dim);
-        if (gradProp) grad.set(gradProp.subarray(i * dim, (i + 1) * dim), i * dim);
+        uc[i] = p.energy[i];
+        zc.set(p.z.subarray(i * dim, (i + 1) * dim), i * dim);
+        xc.set(p.x.subarray(i * dim, (i + 1) * dim), i * dim);
+        if (p.grad) grad.set(p.grad.subarray(i * dim, (i + 1) * dim), i * dim);
       }
       accepted += acc;
       proposed += m;
@@ -398,11 +515,40 @@ export async function annealPopulation(
       // shared by thousands of walkers, consistent as their number grows; Beskos et al. 2016).
       width *= Math.exp(acc / m - target);
     }
-    context.onProgress?.(k / levels);
+    context.onProgress?.(cess > 0 ? beta : k / levels);
     throwIfAborted(context.signal);
     await yieldToEventLoop();
   }
-  return { z: zc, x: xc, energy: uc, logWeights: lw, accepted, proposed, stepSize: width, resamplings };
+  return {
+    z: zc,
+    x: xc,
+    energy: uc,
+    logWeights: lw,
+    accepted,
+    proposed,
+    stepSize: width,
+    resamplings,
+    levels: k,
+  };
+
+  function propose(h: number): Proposal {
+    if (energyOp && settings.proposal === 'hmc') {
+      return hmcProposal(flow, energyOp, tau, beta, zc, grad, m, h, settings.leapfrog, rng);
+    }
+    const noise = rng.normals(m * dim, h);
+    if (energyOp) {
+      const zp = langevinMean(zc, grad, beta, tau, h);
+      for (let j = 0; j < zp.length; j++) zp[j] += noise[j];
+      const end = latentDensityGradient(flow, energyOp, tau, zp, m);
+      // Langevin proposals are not symmetric: log q(z|z') − log q(z'|z) enters the acceptance.
+      const back = langevinMean(zp, end.grad, beta, tau, h);
+      return { ...end, z: zp, logCorrection: (i) => proposalLogRatio(zc, back, noise, i, dim, h) };
+    }
+    const zp = noise;
+    for (let j = 0; j < zp.length; j++) zp[j] += zc[j];
+    const { y: x, logDetJ } = flow.mapValues('forward', zp, m);
+    return { z: zp, x, energy: system.energy(x, m), logDetJ, grad: null, logCorrection: null };
+  }
 }
 
 /** Runs the populations one after another in this thread. */
@@ -422,6 +568,8 @@ function runHere(flow: Flow, system: EnergySystem, context: PopulationContext): 
   };
 }
 
+const TARGET_ACCEPTANCE = { walk: 0.3, langevin: 0.57, hmc: 0.65 } as const;
+
 /** The settings `options` ask for, with their defaults filled in and checked. */
 export function populationSettings(options: AnnealOptions): PopulationSettings {
   if (!(options.levels >= 1 && Number.isInteger(options.levels))) {
@@ -431,14 +579,23 @@ export function populationSettings(options: AnnealOptions): PopulationSettings {
   if (!(resampleBelow >= 0 && resampleBelow <= 1)) {
     throw new Error(`resampleBelow must be an ESS fraction in [0, 1], got ${resampleBelow}`);
   }
+  const cess = options.cess ?? 0;
+  if (!(cess >= 0 && cess < 1)) throw new Error(`cess must be a fraction in (0, 1), got ${cess}`);
+  const leapfrog = options.leapfrog ?? 10;
+  if (!(leapfrog >= 1 && Number.isInteger(leapfrog))) {
+    throw new Error(`leapfrog steps must be a positive integer, got ${leapfrog}`);
+  }
   const proposal = options.proposal ?? 'walk';
   return {
     levels: options.levels,
     moves: options.moves ?? 1,
     proposal,
+    leapfrog,
+    cess,
     stepSize: options.stepSize ?? 0.1,
-    // The optimal acceptance rates of the two proposals in high dimension (Roberts & Rosenthal 2001).
-    targetAcceptance: options.targetAcceptance ?? (proposal === 'langevin' ? 0.57 : 0.3),
+    // The optimal acceptance rates in high dimension: random walk and MALA (Roberts & Rosenthal
+    // 2001), HMC (Beskos, Pillai, Roberts, Sanz-Serna & Stuart 2013).
+    targetAcceptance: options.targetAcceptance ?? TARGET_ACCEPTANCE[proposal],
     resampleBelow,
   };
 }
@@ -537,5 +694,6 @@ export async function annealSamples(
     acceptance: proposed ? accepted / proposed : 0,
     stepSize: results.at(-1)?.stepSize ?? settings.stepSize,
     resamplings: results.reduce((s, r) => s + r.resamplings, 0),
+    levels: Math.max(0, ...results.map((r) => r.levels)),
   };
 }

@@ -5,7 +5,12 @@ import { deltaF, stateOf } from '../../../src/core/analysis/freeEnergy.js';
 import { referenceDeltaF } from '../../../src/core/analysis/quadrature.js';
 import { createFlow } from '../../../src/core/flows/flow.js';
 import { Rng } from '../../../src/core/random.js';
-import { annealSamples, annealSchedule, pickWalkers } from '../../../src/core/sampling/annealed.js';
+import {
+  adaptiveBeta,
+  annealSamples,
+  annealSchedule,
+  pickWalkers,
+} from '../../../src/core/sampling/annealed.js';
 import { sampleGenerator } from '../../../src/core/sampling/generator.js';
 import { createSystem } from '../../../src/core/systems/catalog.js';
 
@@ -101,17 +106,19 @@ describe('annealing proposals and resampling', () => {
   // A stiffer x₂ (k = 4) than the generator's N(0, τ): the moves must narrow it to Var = τ/k.
   const stiff = createSystem({ id: 'double-well', params: { k: 4 } });
 
-  it('Langevin moves leave the Boltzmann density invariant: Var x₂ goes from τ to τ/k', async () => {
+  it.each([
+    ['Langevin', { proposal: 'langevin' as const, moves: 60 }],
+    ['HMC', { proposal: 'hmc' as const, moves: 20, leapfrog: 3 }],
+  ])('%s moves leave the Boltzmann density invariant: Var x₂ goes from τ to τ/k', async (_, moves) => {
     const flow = identity();
     const tau = 1;
     const start = sampleGenerator(flow, stiff, tau, 3000, { rng: new Rng(20) });
     // One level (β = 1 at once), then many moves: a plain MCMC run on p from the generator's samples.
     const { samples, acceptance } = await annealSamples(flow, stiff, start, {
       levels: 1,
-      moves: 60,
-      proposal: 'langevin',
       stepSize: 0.5,
       rng: new Rng(21),
+      ...moves,
     });
     let s2 = 0;
     for (let i = 0; i < samples.n; i++) s2 += samples.x[i * 2 + 1] ** 2;
@@ -120,10 +127,37 @@ describe('annealing proposals and resampling', () => {
     flow.dispose();
   });
 
+  it('an adaptive step keeps the conditional ESS at its target, and takes the rest at once', () => {
+    const rng = new Rng(27);
+    const m = 400;
+    const gap = Float64Array.from({ length: m }, () => -50 + 20 * rng.normal());
+    const logW = Float64Array.from({ length: m }, () => rng.normal());
+    const groups = [Int32Array.from({ length: m }, (_, i) => i)];
+    const cessOf = (step: number): number => {
+      const w = Array.from(logW, (l, i) => Math.exp(l + step * (gap[i] + 50)));
+      const w0 = Array.from(logW, Math.exp);
+      const sum0 = w0.reduce((s, v) => s + v, 0);
+      const s1 = w.reduce((s, v) => s + v, 0) / sum0;
+      const s2 = w.reduce((s, v, i) => s + (v * v) / w0[i], 0) / sum0;
+      return (s1 * s1) / s2;
+    };
+    const next = adaptiveBeta(0.2, gap, logW, groups, 0.9);
+    expect(next).toBeGreaterThan(0.2);
+    expect(next).toBeLessThan(1);
+    expect(cessOf(next - 0.2)).toBeCloseTo(0.9, 6);
+    // Equal gaps change no weight ratio: the whole rest of the way is one step.
+    expect(adaptiveBeta(0.2, new Float64Array(m).fill(-7), logW, groups, 0.9)).toBe(1);
+  });
+
   it('Langevin annealing and resampled (SMC) annealing both give the quadrature ΔF', async () => {
     const tau = 1;
     const ref = referenceDeltaF(stiff, tau);
-    for (const options of [{ proposal: 'langevin' as const }, { resampleBelow: 0.9 }]) {
+    for (const options of [
+      { proposal: 'langevin' as const },
+      { resampleBelow: 0.9 },
+      // Adaptive levels (at most 40) with HMC moves and resampling.
+      { proposal: 'hmc' as const, leapfrog: 3, cess: 0.95, resampleBelow: 0.5 },
+    ]) {
       const flow = identity();
       const start = sampleGenerator(flow, stiff, tau, 20000, { rng: new Rng(22) });
       const result = await annealSamples(flow, stiff, start, {
@@ -137,6 +171,8 @@ describe('annealing proposals and resampling', () => {
       const dF = deltaF(rc, result.samples.logWeights, stiff.states, tau, 0, new Rng(24)).value;
       expect(Math.abs(dF - ref)).toBeLessThan(0.1);
       expect(result.resamplings > 0).toBe('resampleBelow' in options);
+      if ('cess' in options) expect(result.levels).toBeLessThan(40);
+      else expect(result.levels).toBe(40);
       flow.dispose();
     }
   });
@@ -167,8 +203,6 @@ describe('annealing proposals and resampling', () => {
     // Resampled walkers all carry their state's mean weight.
     const lw = Array.from(resampled.samples.logWeights).filter((_, i) => sr[i] === 0);
     expect(Math.max(...lw) - Math.min(...lw)).toBeLessThan(1e-9);
-    expect(resampled.samples.islands).toEqual(new Int32Array(600));
-    expect(plain.samples.islands).toBeNull();
     expect(resampled.samples.islands).toEqual(new Int32Array(600));
     expect(plain.samples.islands).toBeNull();
     flow.dispose();
