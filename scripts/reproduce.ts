@@ -16,7 +16,7 @@
  *   --checkpoint FILE   write the run's checkpoints to FILE, and resume from it when it exists
  *                       (a crashed run continues; a finished one goes straight to sampling)
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunSpec, analysisTemperatures, type ProfileBin, type RunResult } from '../src/shared/runspec.js';
@@ -228,14 +228,22 @@ function references(spec: RunSpec, system: EnergySystem, dir: string): Reference
       };
     }
     // Umbrella sampling with the paper's settings, cached: it is the slow part of a dimer reference.
-    // The 4× longer windows (`bgw umbrella … --steps 200000`), when saved, are the better-converged
-    // reference (docs/results.md) and are preferred.
-    const long = join(dir, `umbrella-steps200k-tau${tau}.json`);
-    const cache = existsSync(long) ? long : join(dir, `umbrella-tau${tau}.json`);
+    // Longer runs saved next to it (`bgw umbrella … --steps 200000 --json > umbrella-<what>-tau2.json`)
+    // are better converged (docs/results.md): the one with the most MC steps is the reference.
+    const cache = join(dir, `umbrella-tau${tau}.json`);
+    const saved = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.startsWith('umbrella-') && f.endsWith(`-tau${tau}.json`))
+          .map((f) => ({
+            file: join(dir, f),
+            u: JSON.parse(readFileSync(join(dir, f), 'utf8')) as UmbrellaFreeEnergy,
+          }))
+          .sort((a, b) => b.u.totalSteps - a.u.totalSteps)
+      : [];
     let u: UmbrellaFreeEnergy;
-    if (existsSync(cache)) {
-      console.error(`reference τ = ${tau}: reusing ${cache}`);
-      u = JSON.parse(readFileSync(cache, 'utf8')) as UmbrellaFreeEnergy;
+    if (saved.length > 0) {
+      console.error(`reference τ = ${tau}: reusing ${saved[0].file}`);
+      u = saved[0].u;
     } else {
       console.error(
         `reference τ = ${tau}: umbrella sampling (35 windows, k = 500, 50 000 steps, forward + backward)`,
@@ -356,8 +364,14 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   const tag = s.variant ? `-${s.variant}` : '';
   const lines: string[] = [];
   const u0 = refs[0]?.umbrella;
-  // `windows` counts both passes, so this is the MC steps of one window in one pass.
-  const refName = u0 ? `umbrella + WHAM, ${u0.totalSteps / u0.windows} steps per window` : 'quadrature';
+  // `windows` counts both passes, so this is the MC steps of one window in one pass (all chains).
+  const stepsOf = (r: Reference): number => r.umbrella!.totalSteps / r.umbrella!.windows;
+  const sameSteps = refs.every((r) => r.umbrella && stepsOf(r) === stepsOf(refs[0]));
+  const refName = !u0
+    ? 'quadrature'
+    : sameSteps
+      ? `umbrella + WHAM, ${stepsOf(refs[0])} steps per window`
+      : `umbrella + WHAM, MC steps per window and pass: ${refs.map((r) => `${stepsOf(r)} at τ = ${r.temperature}`).join(', ')}`;
   const refShort = u0 ? 'umbrella + WHAM' : 'quadrature';
   // Figure titles: the system's name without its parenthesised dimension, e.g. "(76D)".
   const shortName = system.name.replace(/ \(.*\)$/, '');
@@ -374,7 +388,7 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
           : ''
       }. Reference: ${refName}.`,
     '',
-    `| τ | ΔF BG (kT₀) | ΔF ${refName} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | bins within 0.3 kT₀ | max \\|F_BG − F_ref\\| / bootstrap error | max where F_ref ≤ ${WELL_F} kT₀ (bins) | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
+    `| τ | ΔF BG (kT₀) | ΔF ${sameSteps ? refName : refShort} (kT₀) | BG − ref | ESS | ESS % | low-energy % | max \\|F_BG − F_ref\\| (bins) | bins within 0.3 kT₀ | max \\|F_BG − F_ref\\| / bootstrap error | max where F_ref ≤ ${WELL_F} kT₀ (bins) | ${system.id === 'dimer' ? 'samples per switch (raw / reweighted)' : 'fraction in 2nd state (raw)'} |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const t of s.result.temperatures) {

@@ -72,7 +72,7 @@ describe('resources/presets', () => {
       expect(r.sampling.anneal).toMatchObject({ keepStates: true });
       // Gradient-guided moves, resampled populations, walkers kept in the canonical sector of the
       // relabelled data (docs/results.md: without it the open state's walkers leave the sector).
-      expect(r.sampling.anneal).toMatchObject({ proposal: 'langevin', canonical: true });
+      expect(r.sampling.anneal).toMatchObject({ proposal: 'hmc', canonical: true });
       expect(r.sampling.anneal!.resampleBelow).toBeGreaterThan(0);
       expect(r.sampling.anneal!.islands).toBeGreaterThanOrEqual(4);
       expect(r.sampling.anneal!.walkersPerState).toBeGreaterThanOrEqual(1000);

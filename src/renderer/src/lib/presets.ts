@@ -95,10 +95,12 @@ export function presetSpec(
         ...(system.id === 'dimer'
           ? {
               anneal: {
-                levels: 1000,
-                moves: 1,
+                levels: 3000,
+                cess: 0.995,
+                moves: 4,
                 walkersPerState: 1000,
-                proposal: 'langevin' as const,
+                proposal: 'hmc' as const,
+                leapfrog: 10,
                 resampleBelow: 0.5,
                 islands: 4,
               },
