@@ -11,7 +11,19 @@ describe('bgw umbrella', () => {
     const project = join(mkdtempSync(join(tmpdir(), 'bgw-cli-umbrella-')), 'p.bgw');
     const args = ['umbrella', project, '--system', 'double-well', '--temperature', '1', '--windows', '25'];
     const r = await bgw(
-      [...args, '--range=-2.6,2.6', '--force-constant', '40', '--steps', '4000', '--chains', '4', '--json'],
+      [
+        ...args,
+        '--range=-2.6,2.6',
+        '--force-constant',
+        '40',
+        '--steps',
+        '4000',
+        '--chains',
+        '4',
+        '--seed',
+        '5',
+        '--json',
+      ],
       { BGW_JOB_MODE: 'inline' },
     );
     expect(r.code, r.stderr).toBe(0);
