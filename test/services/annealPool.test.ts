@@ -64,11 +64,12 @@ describe('annealing populations in worker threads', () => {
       runPopulations: annealInWorkers(2, 0)(trained),
       onProgress: (f) => progress.push(f),
     });
-    const inline = await annealSamples(flow, system, start(), {
+    // Too little work for threads: the pool hands the populations back to this thread.
+    const small = await annealSamples(flow, system, start(), {
       ...options(),
       runPopulations: annealInWorkers(2)(trained),
     });
-    for (const other of [threads, inline]) {
+    for (const other of [threads, small]) {
       expect(Array.from(other.samples.logWeights)).toEqual(Array.from(here.samples.logWeights));
       expect(Array.from(other.samples.x)).toEqual(Array.from(here.samples.x));
       expect(Array.from(other.samples.islands!)).toEqual(Array.from(here.samples.islands!));

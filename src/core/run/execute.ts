@@ -193,10 +193,19 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
     const temperatures: TemperatureResult[] = [];
     // Mixture reweighting needs every temperature's samples first; keep only what it uses.
     const pooled: { set: SampleSet; rc: Float64Array }[] = [];
+    const anneal = spec.sampling.anneal;
+    const inRegion = (anneal?.canonical && canonicalSector(spec, system)) || undefined;
+    // The trained flow is the same at every temperature: encode it for other threads once.
+    const runPopulations =
+      anneal &&
+      hooks.annealRunner?.({
+        spec,
+        weights: encodeCheckpoint(flow, trainer.state()),
+        canonical: inRegion !== undefined,
+      });
     for (let t = 0; t < temps.length; t++) {
       throwIfAborted(signal);
       const tau = temps[t];
-      const anneal = spec.sampling.anneal;
       // With annealing, drawing is cheap next to the levels × moves flow passes that follow.
       const drawShare = anneal ? 1 / (1 + anneal.levels * anneal.moves) : 1;
       const progress = (f: number, message: string): void =>
@@ -213,15 +222,10 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
           ess: ess(samples.logWeights),
           deltaF: deltaF(rc0, samples.logWeights, system.states, tau, spec.analysis.bootstrap, analysisRng),
         };
-        const inRegion = (anneal.canonical && canonicalSector(spec, system)) || undefined;
         const result = await annealSamples(flow, system, samples, {
           ...anneal,
           inRegion,
-          runPopulations: hooks.annealRunner?.({
-            spec,
-            weights: encodeCheckpoint(flow, trainer.state()),
-            canonical: inRegion !== undefined,
-          }),
+          runPopulations,
           chunk: spec.sampling.chunk,
           rng: sampleRng,
           signal,

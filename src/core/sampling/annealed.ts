@@ -55,7 +55,7 @@ export interface AnnealOptions {
    * may use (the last one jumps to β = 1). Absent: the fixed schedule annealSchedule(levels).
    */
   cess?: number;
-  /** First proposal width in units of √τ; adapted per chunk toward `targetAcceptance`. */
+  /** First proposal width in units of √τ; adapted per population toward `targetAcceptance`. */
   stepSize?: number;
   /**
    * Reject moves that change a sample's state (system.states on the reaction coordinate; default
@@ -329,13 +329,15 @@ export interface PopulationContext {
 
 /**
  * Runs independent populations, possibly in parallel (worker threads: see main/workers/annealPool),
- * reporting each one's progress by its index. The default runs them one after another here.
+ * reporting each one's progress by its index. The default runs them one after another here; that
+ * runner is passed as `here`, for work too small to be worth other threads.
  */
 export type PopulationRunner = (
   tasks: PopulationTask[],
   settings: PopulationSettings,
   onProgress: (index: number, fraction: number) => void,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  here: PopulationRunner,
 ) => Promise<PopulationResult[]>;
 
 /**
@@ -552,13 +554,17 @@ export async function annealPopulation(
 }
 
 /** Runs the populations one after another in this thread. */
-function runHere(flow: Flow, system: EnergySystem, context: PopulationContext): PopulationRunner {
+function runHere(
+  flow: Flow,
+  system: EnergySystem,
+  inRegion: PopulationContext['inRegion'],
+): PopulationRunner {
   return async (tasks, settings, onProgress, signal) => {
     const results: PopulationResult[] = [];
     for (let p = 0; p < tasks.length; p++) {
       results.push(
         await annealPopulation(flow, system, tasks[p], settings, {
-          inRegion: context.inRegion,
+          inRegion,
           onProgress: (f) => onProgress(p, f),
           signal,
         }),
@@ -653,9 +659,8 @@ export async function annealSamples(
   }
 
   const done = new Float64Array(tasks.length);
-  const run =
-    options.runPopulations ?? runHere(flow, system, { inRegion: options.inRegion, signal: options.signal });
-  const results = await run(
+  const here = runHere(flow, system, options.inRegion);
+  const results = await (options.runPopulations ?? here)(
     tasks,
     settings,
     (p, f) => {
@@ -663,6 +668,7 @@ export async function annealSamples(
       options.onProgress?.(done.reduce((s, v) => s + v, 0) / n);
     },
     options.signal,
+    here,
   );
 
   const z = new Float32Array(n * dim);

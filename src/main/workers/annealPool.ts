@@ -6,10 +6,10 @@
  * samples are the same whichever thread runs it and however many there are.
  */
 import { availableParallelism } from 'node:os';
-import { CancellationError, throwIfAborted } from '../../core/cancel.js';
+import { throwIfAborted } from '../../core/cancel.js';
 import type { AnnealedFlow } from '../../core/run/types.js';
 import type { PopulationResult, PopulationRunner } from '../../core/sampling/annealed.js';
-import { startJob, type JobHandle, type JobMode } from '../jobs/runner.js';
+import { startJob, type JobHandle } from '../jobs/runner.js';
 
 /**
  * Walker moves × dimensions below which threads are not worth starting (a worker loads TensorFlow.js
@@ -29,17 +29,18 @@ export function annealWorkers(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * The RunHooks.annealRunner that runs populations as annealing jobs: in worker threads when there
- * are several populations, several workers and enough work, else inline in this thread.
+ * The RunHooks.annealRunner that runs populations as annealing jobs in worker threads when there
+ * are several populations, several workers and enough work; else core's own runner, in this thread.
  */
 export function annealInWorkers(
   workers = annealWorkers(),
   minWork = MIN_PARALLEL_WORK,
 ): (flow: AnnealedFlow) => PopulationRunner {
-  return (flow) => async (tasks, settings, onProgress, signal) => {
+  return (flow) => async (tasks, settings, onProgress, signal, here) => {
     const work = tasks.reduce((s, t) => s + t.m * t.dim, 0) * settings.levels * settings.moves;
-    const parallel = workers > 1 && tasks.length > 1 && work >= minWork;
-    const mode: JobMode = parallel ? 'worker' : 'inline';
+    if (workers < 2 || tasks.length < 2 || work < minWork) {
+      return here(tasks, settings, onProgress, signal, here);
+    }
     const results: PopulationResult[] = new Array(tasks.length);
     const running = new Set<JobHandle>();
     let failure: Error | null = null;
@@ -56,7 +57,7 @@ export function annealInWorkers(
             if (e.type === 'progress') onProgress(p, e.fraction);
             else if (e.type === 'population') result = e.result;
           },
-          { mode },
+          { mode: 'worker' },
         );
         running.add(handle);
         const outcome = await handle.done;
@@ -71,13 +72,12 @@ export function annealInWorkers(
       }
     };
     try {
-      await Promise.all(Array.from({ length: parallel ? Math.min(workers, tasks.length) : 1 }, lane));
+      await Promise.all(Array.from({ length: Math.min(workers, tasks.length) }, lane));
     } finally {
       signal?.removeEventListener('abort', stopAll);
     }
     throwIfAborted(signal);
     if (failure) throw failure;
-    if (results.some((r) => r === undefined)) throw new CancellationError();
     return results;
   };
 }
