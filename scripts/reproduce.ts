@@ -229,7 +229,8 @@ function references(spec: RunSpec, system: EnergySystem, dir: string): Reference
     }
     // Umbrella sampling with the paper's settings, cached: it is the slow part of a dimer reference.
     // Longer runs saved next to it (`bgw umbrella … --steps 200000 --json > umbrella-<what>-tau2.json`)
-    // are better converged (docs/results.md): the one with the most MC steps is the reference.
+    // are better converged (docs/results.md). The reference is a run with single-particle moves
+    // where there is one (they relax the bath far faster), else the one with the most MC steps.
     const cache = join(dir, `umbrella-tau${tau}.json`);
     const saved = existsSync(dir)
       ? readdirSync(dir)
@@ -238,7 +239,11 @@ function references(spec: RunSpec, system: EnergySystem, dir: string): Reference
             file: join(dir, f),
             u: JSON.parse(readFileSync(join(dir, f), 'utf8')) as UmbrellaFreeEnergy,
           }))
-          .sort((a, b) => b.u.totalSteps - a.u.totalSteps)
+          .sort(
+            (a, b) =>
+              Number(b.u.moves === 'particle') - Number(a.u.moves === 'particle') ||
+              b.u.totalSteps - a.u.totalSteps,
+          )
       : [];
     let u: UmbrellaFreeEnergy;
     if (saved.length > 0) {
@@ -275,11 +280,18 @@ function references(spec: RunSpec, system: EnergySystem, dir: string): Reference
         deltaFForward: u.deltaFForward,
         deltaFBackward: u.deltaFBackward,
         totalSteps: u.totalSteps,
+        // Runs saved before single-particle moves existed moved all coordinates.
+        moves: u.moves ?? 'all',
         wallTimeSeconds: u.wallTimeSeconds,
         windows: u.windows.length,
       },
     };
   });
+}
+
+/** What an umbrella run's step counts count. */
+function stepUnit(moves: 'all' | 'particle'): string {
+  return moves === 'particle' ? 'single-particle sweeps' : 'MC steps';
 }
 
 // ---- comparison and output ----------------------------------------------------------------------
@@ -364,14 +376,15 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   const tag = s.variant ? `-${s.variant}` : '';
   const lines: string[] = [];
   const u0 = refs[0]?.umbrella;
-  // `windows` counts both passes, so this is the MC steps of one window in one pass (all chains).
-  const stepsOf = (r: Reference): number => r.umbrella!.totalSteps / r.umbrella!.windows;
+  // `windows` counts both passes, so this is the steps of one window in one pass (all chains).
+  const stepsOf = (r: Reference): string =>
+    `${r.umbrella!.totalSteps / r.umbrella!.windows} ${stepUnit(r.umbrella!.moves)}`;
   const sameSteps = refs.every((r) => r.umbrella && stepsOf(r) === stepsOf(refs[0]));
   const refName = !u0
     ? 'quadrature'
     : sameSteps
-      ? `umbrella + WHAM, ${stepsOf(refs[0])} steps per window`
-      : `umbrella + WHAM, MC steps per window and pass: ${refs.map((r) => `${stepsOf(r)} at τ = ${r.temperature}`).join(', ')}`;
+      ? `umbrella + WHAM, ${stepsOf(refs[0])} per window and pass`
+      : `umbrella + WHAM, per window and pass: ${refs.map((r) => `${stepsOf(r)} at τ = ${r.temperature}`).join(', ')}`;
   const refShort = u0 ? 'umbrella + WHAM' : 'quadrature';
   // Figure titles: the system's name without its parenthesised dimension, e.g. "(76D)".
   const shortName = system.name.replace(/ \(.*\)$/, '');
@@ -472,13 +485,13 @@ function writeOutputs(dir: string, system: EnergySystem, s: Summary, refs: Refer
   if (refs[0]?.umbrella) {
     lines.push(
       '',
-      `| τ | umbrella ΔF (all windows) | forward pass only | backward pass only | MC steps | wall time (s) |`,
+      `| τ | umbrella ΔF (all windows) | forward pass only | backward pass only | MC steps or sweeps | wall time (s) |`,
       '|---|---|---|---|---|---|',
     );
     for (const r of refs) {
       const u = r.umbrella!;
       lines.push(
-        `| ${r.temperature} | ${f3(u.deltaF.value)} ± ${f3(u.deltaF.error)} | ${f3(u.deltaFForward)} | ${f3(u.deltaFBackward)} | ${u.totalSteps.toExponential(2)} | ${u.wallTimeSeconds.toFixed(0)} |`,
+        `| ${r.temperature} | ${f3(u.deltaF.value)} ± ${f3(u.deltaF.error)} | ${f3(u.deltaFForward)} | ${f3(u.deltaFBackward)} | ${u.totalSteps.toExponential(2)} ${stepUnit(u.moves)} | ${u.wallTimeSeconds.toFixed(0)} |`,
       );
     }
   }
@@ -579,13 +592,13 @@ async function main(): Promise<void> {
     const lines = [
       `Reference only (${refs[0]?.method ?? '–'}), ${spec.analysis.bins} bins on [${range.join(', ')}]:`,
       '',
-      '| τ | ΔF (kT₀) | forward pass only | backward pass only | MC steps | wall time (s) |',
+      '| τ | ΔF (kT₀) | forward pass only | backward pass only | MC steps or sweeps | wall time (s) |',
       '|---|---|---|---|---|---|',
     ];
     for (const r of refs) {
       const u = r.umbrella;
       lines.push(
-        `| ${r.temperature} | ${f3(r.deltaF.value)} ± ${f3(r.deltaF.error)} | ${f3(u?.deltaFForward)} | ${f3(u?.deltaFBackward)} | ${u ? u.totalSteps.toExponential(2) : '–'} | ${u ? u.wallTimeSeconds.toFixed(0) : '–'} |`,
+        `| ${r.temperature} | ${f3(r.deltaF.value)} ± ${f3(r.deltaF.error)} | ${f3(u?.deltaFForward)} | ${f3(u?.deltaFBackward)} | ${u ? `${u.totalSteps.toExponential(2)} ${stepUnit(u.moves)}` : '–'} | ${u ? u.wallTimeSeconds.toFixed(0) : '–'} |`,
       );
       writeFileSync(
         join(dir, `fes-${r.method}-tau${r.temperature}.dat`),

@@ -80,6 +80,8 @@ export const SystemInfo = z.object({
       highlighted: z.array(z.number().int()),
     })
     .nullable(),
+  /** Monte Carlo can move one particle at a time (umbrella `moves: 'particle'`). */
+  particleMoves: z.boolean(),
 });
 
 export const SampleSetData = z.object({
@@ -118,10 +120,12 @@ export const UmbrellaRequest = z.object({
   /** Window centres and profile range; default the system's reaction-coordinate range. */
   range: z.tuple([z.number(), z.number()]).optional(),
   forceConstant: z.number().positive().default(500),
-  /** MC steps per window and pass. */
+  /** MC steps per window and pass (sweeps with single-particle moves). */
   steps: z.number().int().positive().default(50000),
-  /** Gaussian proposal width (scaled by √τ); default per system. */
+  /** Gaussian proposal width (scaled by √τ); default per system and moves. */
   stepSize: z.number().positive().optional(),
+  /** 'all' coordinates per step (the paper's) or sweeps of single-'particle' moves (particle systems). */
+  moves: z.enum(['all', 'particle']).default('all'),
   stride: z.number().int().positive().default(10),
   passes: z.enum(['forward', 'forward-backward']).default('forward-backward'),
   chainsPerWindow: z.number().int().positive().default(1),
@@ -147,7 +151,9 @@ export const UmbrellaAnalysis = z.object({
       acceptance: z.number(),
     }),
   ),
+  /** MC steps over all windows and chains; sweeps when `moves` is 'particle'. */
   totalSteps: z.number(),
+  moves: z.enum(['all', 'particle']),
   wallTimeSeconds: z.number(),
   params: z.record(z.string(), z.unknown()),
 });

@@ -60,6 +60,25 @@ describe('bgw umbrella', () => {
     ]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--passes');
+    const moves = await bgw([
+      'umbrella',
+      project,
+      '--system',
+      'dimer',
+      '--temperature',
+      '1',
+      '--moves',
+      'some',
+    ]);
+    expect(moves.code).not.toBe(0);
+    expect(moves.stderr).toContain('--moves must be all or particle');
+    // Single-particle moves need a particle system: the service says which system has none.
+    const notParticles = await bgw(
+      ['umbrella', project, '--system', 'double-well', '--temperature', '1', '--moves', 'particle'],
+      { BGW_JOB_MODE: 'inline' },
+    );
+    expect(notParticles.code).not.toBe(0);
+    expect(notParticles.stderr).toContain('"double-well" has no per-particle energy');
     const unknown = await bgw(['umbrella', project, '--system', 'triple-well', '--temperature', '1'], {
       BGW_JOB_MODE: 'inline',
     });

@@ -17,6 +17,7 @@ const fast = {
   forceConstant: 40,
   steps: 8000,
   stepSize: 0.15,
+  moves: 'all' as const,
   stride: 5,
   chainsPerWindow: 4,
   bins: 26,
@@ -130,6 +131,11 @@ describe('analysis.umbrella', () => {
     });
     await expect(b.services['analysis.umbrella']({ ...fast, range: [1, -1] })).rejects.toMatchObject({
       code: 'invalid_request',
+    });
+    // Single-particle moves need a particle system.
+    await expect(b.services['analysis.umbrella']({ ...fast, moves: 'particle' })).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('"double-well" has no per-particle energy'),
     });
     await expect(b.services['analysis.umbrellaGet']({ analysisId: 'fe-missing' })).rejects.toMatchObject({
       code: 'not_found',

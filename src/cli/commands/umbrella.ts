@@ -13,6 +13,7 @@ interface Options {
   forceConstant: number;
   steps: number;
   stepSize?: number;
+  moves: string;
   stride: number;
   passes: string;
   chains: number;
@@ -62,8 +63,9 @@ export function registerUmbrella(program: Command): void {
     .option('--windows <n>', 'number of windows', int, 35)
     .option('--range <min,max>', 'window centres and profile range (default: the system’s)')
     .option('--force-constant <k>', 'harmonic bias k/2·(rc − c)² in kT₀', Number, 500)
-    .option('--steps <n>', 'MC steps per window and pass', int, 50000)
-    .option('--step-size <s>', 'Gaussian proposal width (× √τ; default per system)', Number)
+    .option('--steps <n>', 'MC steps per window and pass (sweeps with --moves particle)', int, 50000)
+    .option('--step-size <s>', 'Gaussian proposal width (× √τ; default per system and moves)', Number)
+    .option('--moves <m>', 'all (every coordinate per step, the paper’s) | particle (one at a time)', 'all')
     .option('--stride <n>', 'keep every n-th step', int, 10)
     .option('--passes <p>', 'forward | forward-backward', 'forward-backward')
     .option('--chains <n>', 'parallel chains per window', int, 1)
@@ -89,6 +91,9 @@ export function registerUmbrella(program: Command): void {
       if (o.passes !== 'forward' && o.passes !== 'forward-backward') {
         throw new CliError(`--passes must be forward or forward-backward, got "${o.passes}"`);
       }
+      if (o.moves !== 'all' && o.moves !== 'particle') {
+        throw new CliError(`--moves must be all or particle, got "${o.moves}"`);
+      }
       const range = o.range ? parseRange(o.range) : undefined;
       const params = parseParams(o.param);
       const s = await openSession(file, { create: true });
@@ -104,6 +109,7 @@ export function registerUmbrella(program: Command): void {
             forceConstant: o.forceConstant,
             steps: o.steps,
             stepSize: o.stepSize,
+            moves: o.moves as 'all' | 'particle',
             stride: o.stride,
             passes: o.passes as 'forward' | 'forward-backward',
             chainsPerWindow: o.chains,

@@ -1,11 +1,13 @@
 /**
  * Metropolis Monte Carlo at temperature τ with Gaussian moves of all coordinates at once,
- * σ = stepSize·√τ (SCIENCE.md). Many chains advance together so each sweep is one batched energy
- * call. Optional bias (kT₀) is added to u, e.g. for umbrella windows.
+ * σ = stepSize·√τ (SCIENCE.md; many chains advance together so each step is one batched energy
+ * call), or, for particle systems, sweeps of single-particle moves (particleMoves.ts). Optional
+ * bias (kT₀) is added to u, e.g. for umbrella windows.
  */
 import type { Rng } from '../random.js';
 import type { EnergySystem } from '../systems/types.js';
 import { throwIfAborted } from '../cancel.js';
+import { particleSweeper } from './particleMoves.js';
 
 export interface MetropolisOptions {
   starts: Float64Array[];
@@ -15,7 +17,10 @@ export interface MetropolisOptions {
   samplesPerStart: number;
   /** Keep every `stride`-th step. */
   stride: number;
+  /** Gaussian width per coordinate, × √τ. */
   stepSize: number;
+  /** 'all' (default): every coordinate at once per step; 'particle': a step is one sweep. */
+  moves?: 'all' | 'particle';
   /** Steps discarded per chain before the first kept frame. */
   burnIn: number;
   temperature: number;
@@ -31,7 +36,7 @@ export interface MetropolisHooks {
 export interface MetropolisResult {
   /** samplesPerStart frames per start, in start order; within a start, chain after chain. */
   frames: Float32Array;
-  /** Accepted / proposed moves over all chains and steps (burn-in included). */
+  /** Accepted / proposed moves over all chains and steps (burn-in included; per particle move). */
   acceptance: number;
   /** Final configuration of every chain (start-major), for continuing a chain. */
   last: Float64Array[];
@@ -73,23 +78,29 @@ export function metropolisRun(
     }
     return e;
   };
-  const e = total(x);
-  const proposal = new Float64Array(nChains * dim);
+  const sweeper = opts.moves === 'particle' ? particleSweeper(system, bias) : null;
+  const e = sweeper ? new Float64Array(0) : total(x);
+  const proposal = new Float64Array(sweeper ? 0 : nChains * dim);
   const frames = new Float32Array(nStarts * samplesPerStart * dim);
   let accepted = 0;
   const progressEvery = Math.max(1, Math.floor(steps / 100));
 
   throwIfAborted(hooks.signal);
   for (let step = 1; step <= steps; step++) {
-    for (let j = 0; j < proposal.length; j++) proposal[j] = x[j] + sigma * rng.normal();
-    const ep = total(proposal);
-    for (let i = 0; i < nChains; i++) {
-      const dE = ep[i] - e[i];
-      // NaN energies (overlapping particles, overflow) are rejected.
-      if (dE <= 0 || rng.uniform() < Math.exp(-dE / temperature)) {
-        x.set(proposal.subarray(i * dim, (i + 1) * dim), i * dim);
-        e[i] = ep[i];
-        accepted++;
+    if (sweeper) {
+      for (let i = 0; i < nChains; i++)
+        accepted += sweeper.sweep(x.subarray(i * dim, (i + 1) * dim), sigma, temperature, rng);
+    } else {
+      for (let j = 0; j < proposal.length; j++) proposal[j] = x[j] + sigma * rng.normal();
+      const ep = total(proposal);
+      for (let i = 0; i < nChains; i++) {
+        const dE = ep[i] - e[i];
+        // NaN energies (overlapping particles, overflow) are rejected.
+        if (dE <= 0 || rng.uniform() < Math.exp(-dE / temperature)) {
+          x.set(proposal.subarray(i * dim, (i + 1) * dim), i * dim);
+          e[i] = ep[i];
+          accepted++;
+        }
       }
     }
     const kept = step - burnIn;
@@ -112,7 +123,8 @@ export function metropolisRun(
   hooks.onProgress?.(1);
   const last: Float64Array[] = [];
   for (let i = 0; i < nChains; i++) last.push(x.slice(i * dim, (i + 1) * dim));
-  return { frames, acceptance: steps > 0 && nChains > 0 ? accepted / (steps * nChains) : 0, last };
+  const proposed = steps * nChains * (sweeper?.movesPerSweep ?? 1);
+  return { frames, acceptance: proposed > 0 ? accepted / proposed : 0, last };
 }
 
 /** Frames only: samplesPerStart per start, flat float32, in start order. */

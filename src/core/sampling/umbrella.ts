@@ -16,6 +16,9 @@ export interface UmbrellaOptions {
   steps: number;
   /** Gaussian proposal width (scaled by √τ). */
   stepSize: number;
+  /** Monte Carlo moves (metropolis.ts): 'all' coordinates per step (default, the paper's) or
+   *  sweeps of single-'particle' moves, where a step is one sweep. */
+  moves?: 'all' | 'particle';
   temperature: number;
   /** Keep the rc of every `stride`-th step. */
   stride: number;
@@ -109,6 +112,7 @@ function* umbrellaSteps(
         samplesPerStart: framesPerChain * chains,
         stride: opts.stride,
         stepSize: opts.stepSize,
+        moves: opts.moves,
         burnIn: opts.burnIn ?? 0,
         temperature: opts.temperature,
         bias: harmonicBias(system, visit.center, opts.forceConstant),

@@ -45,6 +45,8 @@ export interface SystemDescriptor {
     box: { min: [number, number]; max: [number, number] };
     highlighted: number[];
   } | null;
+  /** Whether Monte Carlo can move one particle at a time (the system has a per-particle energy). */
+  particleMoves: boolean;
 }
 
 interface Entry {
@@ -170,6 +172,7 @@ export function listSystems(): SystemDescriptor[] {
       },
       states: e.states.map((s) => ({ ...s })),
       layout,
+      particleMoves: typeof sys.particleEnergy === 'function',
     };
   });
 }

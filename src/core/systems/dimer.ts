@@ -108,6 +108,7 @@ export class Dimer implements EnergySystem {
     const dim = this.dim;
     this.reactionCoordinate = {
       ...DIMER_RC,
+      particles: [0, 1],
       compute: (x: Coordinates, n: number): Float64Array => {
         const rc = new Float64Array(n);
         for (let i = 0; i < n; i++) {
@@ -131,6 +132,40 @@ export class Dimer implements EnergySystem {
     const forces = new Float64Array(n * this.dim);
     const energy = this.compute(x, n, forces);
     return { energy, forces };
+  }
+
+  /**
+   * The terms of u that involve particle p: for the dimer's two particles the restraints and the
+   * bond, for every particle its walls and its repulsion with all others (not across the bond).
+   */
+  particleEnergy(x: Float64Array, p: number): number {
+    const { eps, rm, slope, a, b, dmid, kd, L, kbox } = this.params;
+    let e = 0;
+    if (p < 2) {
+      const cx = x[0] + x[2];
+      e += kd * cx * cx + kd * x[1] * x[1] + kd * x[3] * x[3];
+      const d0 = 2 * (Math.hypot(x[0] - x[2], x[1] - x[3]) - dmid);
+      const d02 = d0 * d0;
+      e += slope * d0 - a * d02 + b * d02 * d02;
+    }
+    const vx = x[2 * p];
+    const vy = x[2 * p + 1];
+    if (vx > L) e += 2 * kbox * (vx - L) * (vx - L);
+    else if (vx < -L) e += 2 * kbox * (vx + L) * (vx + L);
+    if (vy > L) e += 2 * kbox * (vy - L) * (vy - L);
+    else if (vy < -L) e += 2 * kbox * (vy + L) * (vy + L);
+    const rm2 = rm * rm;
+    const partner = p === 0 ? 1 : p === 1 ? 0 : -1;
+    let rep = 0;
+    for (let q = 0; q < DIMER_PARTICLES; q++) {
+      if (q === p || q === partner) continue;
+      const rx = vx - x[2 * q];
+      const ry = vy - x[2 * q + 1];
+      const s2 = rm2 / (rx * rx + ry * ry);
+      const s6 = s2 * s2 * s2;
+      rep += s6 * s6;
+    }
+    return e + eps * rep;
   }
 
   /** Closed (distance 1.0) and open (distance 2.0) dimer, both scaled by 1.05. */

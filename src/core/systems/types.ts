@@ -22,6 +22,8 @@ export interface ReactionCoordinate {
   /** Range a histogram of this coordinate normally covers. */
   readonly range: readonly [number, number];
   compute(x: Coordinates, n: number): Float64Array;
+  /** Particles whose coordinates it reads (absent: it may read any coordinate). */
+  readonly particles?: readonly number[];
 }
 
 /** How the 3D viewer draws a configuration: particles in a 2D box. */
@@ -60,4 +62,9 @@ export interface EnergySystem {
   /** A sensible starting configuration for MC, one per state where that matters. */
   initialConfigurations(): Float64Array[];
   readonly layout?: ParticleLayout;
+  /**
+   * Particle systems: the terms of u (kT₀) that involve particle p, for one configuration. Moving
+   * only p changes u by the change of this sum, which single-particle Monte Carlo needs in O(N).
+   */
+  particleEnergy?(x: Float64Array, p: number): number;
 }

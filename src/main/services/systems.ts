@@ -54,6 +54,7 @@ export function systemServices(): Pick<ServiceTable, 'systems.list' | 'systems.e
           ...(st.max !== undefined ? { max: st.max } : {}),
         })),
         layout: s.layout,
+        particleMoves: s.particleMoves,
       })),
     'systems.energyProfile': async ({ systemId, params, points }) =>
       energyCurve(systemFrom(systemId, params), points),

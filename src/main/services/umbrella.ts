@@ -49,6 +49,11 @@ export function umbrellaSettings(
   const range: [number, number] = i.range ?? [...system.reactionCoordinate.range];
   if (!(range[1] > range[0]))
     throw new ServiceError('invalid_request', `range must be [min, max] with min < max`);
+  if (i.moves === 'particle' && !system.particleEnergy)
+    throw new ServiceError(
+      'invalid_request',
+      `moves "particle" needs a particle system; "${system.id}" has no per-particle energy`,
+    );
   if (i.steps < i.stride)
     throw new ServiceError('invalid_request', `steps (${i.steps}) must be at least stride (${i.stride})`);
   return {
@@ -58,6 +63,7 @@ export function umbrellaSettings(
     forceConstant: i.forceConstant,
     steps: i.steps,
     stepSize: i.stepSize,
+    moves: i.moves,
     stride: i.stride,
     passes: i.passes,
     chainsPerWindow: i.chainsPerWindow,
@@ -136,6 +142,8 @@ export function umbrellaServices(
         deltaFBackward: r.deltaFBackward === null ? null : finiteOrNull(r.deltaFBackward),
         windows: r.windows,
         totalSteps: r.totalSteps,
+        // Analyses stored before single-particle moves existed moved all coordinates.
+        moves: r.moves ?? 'all',
         wallTimeSeconds: r.wallTimeSeconds,
         params: a.params,
       };
