@@ -230,7 +230,7 @@ function references(spec: RunSpec, system: EnergySystem, dir: string): Reference
     // Umbrella sampling with the paper's settings, cached: it is the slow part of a dimer reference.
     // Longer runs saved next to it (`bgw umbrella … --steps 200000 --json > umbrella-<what>-tau2.json`)
     // are better converged (docs/results.md). The reference is a run with single-particle moves
-    // where there is one (they relax the bath far faster), else the one with the most MC steps.
+    // where there is one (they relax the bath far faster), then the most steps, then the file name.
     const cache = join(dir, `umbrella-tau${tau}.json`);
     const saved = existsSync(dir)
       ? readdirSync(dir)
@@ -242,7 +242,8 @@ function references(spec: RunSpec, system: EnergySystem, dir: string): Reference
           .sort(
             (a, b) =>
               Number(b.u.moves === 'particle') - Number(a.u.moves === 'particle') ||
-              b.u.totalSteps - a.u.totalSteps,
+              b.u.totalSteps - a.u.totalSteps ||
+              a.file.localeCompare(b.file),
           )
       : [];
     let u: UmbrellaFreeEnergy;
