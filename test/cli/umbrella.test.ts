@@ -48,40 +48,21 @@ describe('bgw umbrella', () => {
 
   it('fails with one line for bad options and unknown systems', async () => {
     const project = join(mkdtempSync(join(tmpdir(), 'bgw-cli-umbrella-')), 'p.bgw');
-    const bad = await bgw([
-      'umbrella',
-      project,
-      '--system',
-      'double-well',
-      '--temperature',
-      '1',
-      '--passes',
-      'sideways',
-    ]);
+    const umbrella = (system: string, ...extra: string[]) =>
+      bgw(['umbrella', project, '--system', system, '--temperature', '1', ...extra], {
+        BGW_JOB_MODE: 'inline',
+      });
+    const bad = await umbrella('double-well', '--passes', 'sideways');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--passes');
-    const moves = await bgw([
-      'umbrella',
-      project,
-      '--system',
-      'dimer',
-      '--temperature',
-      '1',
-      '--moves',
-      'some',
-    ]);
+    const moves = await umbrella('dimer', '--moves', 'some');
     expect(moves.code).not.toBe(0);
     expect(moves.stderr).toContain('--moves must be all or particle');
     // Single-particle moves need a particle system: the service says which system has none.
-    const notParticles = await bgw(
-      ['umbrella', project, '--system', 'double-well', '--temperature', '1', '--moves', 'particle'],
-      { BGW_JOB_MODE: 'inline' },
-    );
+    const notParticles = await umbrella('double-well', '--moves', 'particle');
     expect(notParticles.code).not.toBe(0);
     expect(notParticles.stderr).toContain('"double-well" has no per-particle energy');
-    const unknown = await bgw(['umbrella', project, '--system', 'triple-well', '--temperature', '1'], {
-      BGW_JOB_MODE: 'inline',
-    });
+    const unknown = await umbrella('triple-well');
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr.trim().split('\n').at(-1)).toMatch(/^bgw: error: .*triple-well/);
   }, 30_000);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { umbrellaFreeEnergy } from '../../../src/core/analysis/umbrellaFreeEnergy.js';
 import { Rng } from '../../../src/core/random.js';
-import { metropolisRun } from '../../../src/core/sampling/metropolis.js';
+import { metropolisRun, type MetropolisOptions } from '../../../src/core/sampling/metropolis.js';
 import { particleSweeper } from '../../../src/core/sampling/particleMoves.js';
 import { harmonicBias } from '../../../src/core/sampling/umbrella.js';
 import { createSystem } from '../../../src/core/systems/catalog.js';
@@ -55,6 +55,25 @@ function solventSecondMoment(system: EnergySystem, tau: number): number {
   return m2 / norm;
 }
 
+/** 4 single-particle chains on the ideal dimer from the closed start, `frames` frames each. */
+function idealRun(tau: number, frames: number, rng: Rng, bias?: MetropolisOptions['bias']) {
+  return metropolisRun(
+    ideal,
+    {
+      starts: [ideal.initialConfigurations()[0]],
+      chainsPerStart: 4,
+      samplesPerStart: 4 * frames,
+      stride: 10,
+      stepSize: 0.3,
+      burnIn: 500,
+      temperature: tau,
+      moves: 'particle',
+      bias,
+    },
+    rng,
+  );
+}
+
 describe('single-particle Monte Carlo moves', () => {
   it('the dimer’s particle energy changes exactly as u when one particle moves', () => {
     const rng = new Rng(3);
@@ -72,20 +91,7 @@ describe('single-particle Monte Carlo moves', () => {
 
   it('samples the ideal dimer: closed fraction and solvent spread match quadrature', () => {
     const tau = 1;
-    const run = metropolisRun(
-      ideal,
-      {
-        starts: [ideal.initialConfigurations()[0]],
-        chainsPerStart: 4,
-        samplesPerStart: 4 * 4000,
-        stride: 10,
-        stepSize: 0.3,
-        burnIn: 500,
-        temperature: tau,
-        moves: 'particle',
-      },
-      new Rng(5),
-    );
+    const run = idealRun(tau, 4000, new Rng(5));
     expect(run.acceptance).toBeGreaterThan(0.3);
     const n = run.frames.length / ideal.dim;
     const d = ideal.reactionCoordinate.compute(run.frames, n);
@@ -104,21 +110,7 @@ describe('single-particle Monte Carlo moves', () => {
     const tau = 1;
     const [center, k] = [1.6, 20];
     const window = (d: number) => 0.5 * k * (d - center) ** 2;
-    const run = metropolisRun(
-      ideal,
-      {
-        starts: [ideal.initialConfigurations()[0]],
-        chainsPerStart: 4,
-        samplesPerStart: 4 * 3000,
-        stride: 10,
-        stepSize: 0.3,
-        burnIn: 500,
-        temperature: tau,
-        moves: 'particle',
-        bias: harmonicBias(ideal, center, k),
-      },
-      new Rng(9),
-    );
+    const run = idealRun(tau, 3000, new Rng(9), harmonicBias(ideal, center, k));
     const n = run.frames.length / ideal.dim;
     const d = ideal.reactionCoordinate.compute(run.frames, n);
     const mean = d.reduce((s, v) => s + v, 0) / n;
