@@ -1,9 +1,9 @@
 /**
  * Single-particle Metropolis moves for particle systems: one sweep moves each particle in turn by a
  * 2D Gaussian step and accepts on the change of the terms that involve it (system.particleEnergy),
- * so a sweep costs about one full energy evaluation. In a dense bath this is the standard MC move:
- * moving all 76 dimer coordinates at once needs steps ~5× smaller at ~10 % acceptance, and its
- * solvent diffuses orders of magnitude slower per energy evaluation (docs/science.md).
+ * so a sweep does the pair work of about two energy evaluations. In a dense bath this is the
+ * standard MC move: moving all 76 dimer coordinates at once needs steps ~5× smaller at ~17 %
+ * acceptance, and its solvent stays in its cages far longer (bench/core/umbrella-moves.ts).
  */
 import type { Rng } from '../random.js';
 import type { EnergySystem } from '../systems/types.js';
