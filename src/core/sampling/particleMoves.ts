@@ -27,12 +27,10 @@ export function particleSweeper(
   const particles = system.layout?.particles;
   if (!particleEnergy || !particles || system.layout?.spatialDims !== 2)
     throw new Error(`System "${system.id}" has no per-particle energy: single-particle moves need one`);
-  const biased = new Uint8Array(particles).fill(bias ? 1 : 0);
+  // Which particles' moves change the bias: those the coordinate reads, or all when it does not say.
   const rcParticles = system.reactionCoordinate.particles;
-  if (bias && rcParticles) {
-    biased.fill(0);
-    for (const p of rcParticles) biased[p] = 1;
-  }
+  const biased = new Uint8Array(particles).fill(bias && !rcParticles ? 1 : 0);
+  if (bias && rcParticles) for (const p of rcParticles) biased[p] = 1;
   return {
     movesPerSweep: particles,
     sweep(x, sigma, temperature, rng) {

@@ -82,6 +82,18 @@ export function dimerInitialConfiguration(dimerDistance: number, L: number, scal
   return x;
 }
 
+/** The bistable bond slope·d₀ − a·d₀² + b·d₀⁴ at d₀ = 2(d − d_mid). */
+function bondEnergy(d0: number, slope: number, a: number, b: number): number {
+  const d02 = d0 * d0;
+  return slope * d0 - a * d02 + b * d02 * d02;
+}
+
+/** The box wall on one coordinate c: 2·k_box·(|c| − L)² outside [−L, L]. */
+function wallEnergy(c: number, L: number, kbox: number): number {
+  const out = c > L ? c - L : c < -L ? c + L : 0;
+  return 2 * kbox * out * out;
+}
+
 export class Dimer implements EnergySystem {
   readonly id = 'dimer';
   readonly name = 'Particle dimer in a repulsive bath (76D)';
@@ -144,16 +156,11 @@ export class Dimer implements EnergySystem {
     if (p < 2) {
       const cx = x[0] + x[2];
       e += kd * cx * cx + kd * x[1] * x[1] + kd * x[3] * x[3];
-      const d0 = 2 * (Math.hypot(x[0] - x[2], x[1] - x[3]) - dmid);
-      const d02 = d0 * d0;
-      e += slope * d0 - a * d02 + b * d02 * d02;
+      e += bondEnergy(2 * (Math.hypot(x[0] - x[2], x[1] - x[3]) - dmid), slope, a, b);
     }
     const vx = x[2 * p];
     const vy = x[2 * p + 1];
-    if (vx > L) e += 2 * kbox * (vx - L) * (vx - L);
-    else if (vx < -L) e += 2 * kbox * (vx + L) * (vx + L);
-    if (vy > L) e += 2 * kbox * (vy - L) * (vy - L);
-    else if (vy < -L) e += 2 * kbox * (vy + L) * (vy + L);
+    e += wallEnergy(vx, L, kbox) + wallEnergy(vy, L, kbox);
     const rm2 = rm * rm;
     const partner = p === 0 ? 1 : p === 1 ? 0 : -1;
     let rep = 0;
@@ -218,16 +225,9 @@ export class Dimer implements EnergySystem {
       const d = Math.sqrt(dx * dx + dy * dy);
       const d0 = 2 * (d - dmid);
       const d02 = d0 * d0;
-      e += slope * d0 - a * d02 + b * d02 * d02;
+      e += bondEnergy(d0, slope, a, b);
       // Box walls on every coordinate.
-      for (let p = 0; p < P; p++) {
-        const vx = px[p];
-        const vy = py[p];
-        if (vx > L) e += 2 * kbox * (vx - L) * (vx - L);
-        else if (vx < -L) e += 2 * kbox * (vx + L) * (vx + L);
-        if (vy > L) e += 2 * kbox * (vy - L) * (vy - L);
-        else if (vy < -L) e += 2 * kbox * (vy + L) * (vy + L);
-      }
+      for (let p = 0; p < P; p++) e += wallEnergy(px[p], L, kbox) + wallEnergy(py[p], L, kbox);
       if (!forces) {
         // Repulsion over all pairs except the dimer bond (0, 1).
         let rep = 0;
