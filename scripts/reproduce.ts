@@ -62,6 +62,9 @@ function annealDescription(a: NonNullable<RunSpec['sampling']['anneal']>): strin
     : `${a.levels} levels`;
   return (
     `annealed (${levels} × ${a.moves} latent-space ${moves} moves` +
+    (a.startTemperatureFactor && a.startTemperatureFactor !== 1
+      ? `, walkers drawn from the generator at ${a.startTemperatureFactor}·τ`
+      : '') +
     (a.walkersPerState ? `, ≤ ${a.walkersPerState} walkers per state` : '') +
     (a.resampleBelow
       ? `, resampled when a population's ESS drops below ${a.resampleBelow} of its size, ${a.islands} independent populations (errors bootstrap over them)`

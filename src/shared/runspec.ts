@@ -160,6 +160,12 @@ export const SamplingSpec = z.object({
       resampleBelow: z.number().gt(0).max(1).optional(),
       /** Independent walker populations with resampleBelow; errors are bootstrapped over them. */
       islands: z.number().int().positive().default(4),
+      /**
+       * Start the walkers from the generator drawn at this multiple of τ (z ~ N(0, f·τ I)) and anneal
+       * them to p at τ: a hotter start reaches the target's broad directions (a turned dimer, displaced
+       * solvent) that the generator at τ rarely proposes. Absent: the generator's samples at τ.
+       */
+      startTemperatureFactor: z.number().min(1).optional(),
     })
     .optional(),
 });

@@ -222,8 +222,17 @@ export const executeRun: ExecuteRun = async (input, hooks = {}) => {
           ess: ess(samples.logWeights),
           deltaF: deltaF(rc0, samples.logWeights, system.states, tau, spec.analysis.bootstrap, analysisRng),
         };
-        const result = await annealSamples(flow, system, samples, {
+        const hotter = anneal.startTemperatureFactor ?? 1;
+        const start =
+          hotter === 1
+            ? samples
+            : sampleGenerator(flow, system, tau * hotter, spec.sampling.n, {
+                chunk: spec.sampling.chunk,
+                rng: sampleRng,
+              });
+        const result = await annealSamples(flow, system, start, {
           ...anneal,
+          temperature: tau,
           inRegion,
           runPopulations,
           chunk: spec.sampling.chunk,

@@ -95,6 +95,12 @@ export interface AnnealOptions {
    * balance. Every state's Z shrinks by the same N!, so ΔF is unchanged.
    */
   inRegion?: (x: Float32Array, m: number) => Uint8Array;
+  /**
+   * The temperature to anneal to (default start.temperature). A start drawn hotter than this
+   * (z ~ N(0, τ_start I)) reaches further into the target's broad directions than the generator's
+   * own samples at τ do; the walkers then anneal from N(0, τ_start I) to p_Z at τ, weights exact.
+   */
+  temperature?: number;
   /** Acceptance rate the step size is steered to (default 0.3 walks, 0.57 Langevin, 0.65 HMC). */
   targetAcceptance?: number;
   /** Walkers moved through the flow at once (default 2000). */
@@ -292,6 +298,8 @@ export interface PopulationSettings {
  */
 export interface PopulationTask {
   temperature: number;
+  /** Variance of the start's latent Gaussian when it differs from `temperature` (the target). */
+  latentTemperature?: number;
   dim: number;
   m: number;
   z: Float32Array;
@@ -413,6 +421,7 @@ function hmcProposal(
   flow: Flow,
   energyOp: EnergyOp,
   tau: number,
+  tauL: number,
   beta: number,
   z: Float32Array,
   grad: Float32Array,
@@ -427,7 +436,7 @@ function hmcProposal(
   const zq = z.slice();
   let g = grad;
   const kick = (f: number): void => {
-    for (let j = 0; j < r.length; j++) r[j] += f * (beta * g[j] - ((1 - beta) * zq[j]) / tau);
+    for (let j = 0; j < r.length; j++) r[j] += f * (beta * g[j] - ((1 - beta) * zq[j]) / tauL);
   };
   kick(h / 2);
   let end!: ReturnType<typeof latentDensityGradient>;
@@ -454,6 +463,7 @@ export async function annealPopulation(
   context: PopulationContext = {},
 ): Promise<PopulationResult> {
   const { dim, m, temperature: tau, state } = task;
+  const tauL = task.latentTemperature ?? tau;
   const { z: zc, x: xc, energy: uc, logWeights: lw } = task;
   const { levels, moves, resampleBelow, cess, targetAcceptance: target } = settings;
   const rng = new Rng(task.seed);
@@ -468,7 +478,7 @@ export async function annealPopulation(
   // log q_Z and log p_Z of the current states; the start's log weight is their difference.
   const a = new Float64Array(m);
   const b = new Float64Array(m);
-  logLatent(zc, m, dim, tau, a);
+  logLatent(zc, m, dim, tauL, a);
   for (let i = 0; i < m; i++) b[i] = task.startLogWeights[i] + a[i];
   const aProp = new Float64Array(m);
   const bProp = new Float64Array(m);
@@ -492,7 +502,7 @@ export async function annealPopulation(
     for (let s = 0; s < moves; s++) {
       const h = width * Math.sqrt(tau);
       const p = propose(h);
-      logLatent(p.z, m, dim, tau, aProp);
+      logLatent(p.z, m, dim, tauL, aProp);
       logTarget(p.energy, p.logDetJ, tau, bProp);
       const stateProp = state ? stateOfX(p.x, m) : null;
       const insideProp = context.inRegion?.(p.x, m) ?? null;
@@ -535,15 +545,15 @@ export async function annealPopulation(
 
   function propose(h: number): Proposal {
     if (energyOp && settings.proposal === 'hmc') {
-      return hmcProposal(flow, energyOp, tau, beta, zc, grad, m, h, settings.leapfrog, rng);
+      return hmcProposal(flow, energyOp, tau, tauL, beta, zc, grad, m, h, settings.leapfrog, rng);
     }
     const noise = rng.normals(m * dim, h);
     if (energyOp) {
-      const zp = langevinMean(zc, grad, beta, tau, h);
+      const zp = langevinMean(zc, grad, beta, tauL, h);
       for (let j = 0; j < zp.length; j++) zp[j] += noise[j];
       const end = latentDensityGradient(flow, energyOp, tau, zp, m);
       // Langevin proposals are not symmetric: log q(z|z') − log q(z'|z) enters the acceptance.
-      const back = langevinMean(zp, end.grad, beta, tau, h);
+      const back = langevinMean(zp, end.grad, beta, tauL, h);
       return { ...end, z: zp, logCorrection: (i) => proposalLogRatio(zc, back, noise, i, dim, h) };
     }
     const zp = noise;
@@ -616,7 +626,14 @@ export async function annealSamples(
   start: SampleSet,
   options: AnnealOptions,
 ): Promise<AnnealResult> {
-  const { dim, temperature: tau } = start;
+  const { dim } = start;
+  const tau = options.temperature ?? start.temperature;
+  if (!(tau > 0)) throw new Error(`annealing temperature must be positive, got ${tau}`);
+  // The one-jump weights −u/τ_start − log q of a hotter start, retargeted to −u/τ − log q.
+  const startLogWeights =
+    tau === start.temperature
+      ? start.logWeights
+      : start.logWeights.map((w, i) => w + start.energy[i] / start.temperature - start.energy[i] / tau);
   const settings = populationSettings(options);
   const keepStates = options.keepStates ?? true;
   const startState = stateOf(system.reactionCoordinate.compute(start.x, start.n), system.states);
@@ -649,12 +666,13 @@ export async function annealSamples(
       z: rowsFrom(start.z, new Float32Array(m * dim), dim),
       x: rowsFrom(start.x, new Float32Array(m * dim), dim),
       energy: rowsFrom(start.energy, new Float64Array(m), 1),
-      startLogWeights: rowsFrom(start.logWeights, new Float64Array(m), 1),
+      startLogWeights: rowsFrom(startLogWeights, new Float64Array(m), 1),
       // The selection factor is part of the weight, never of the densities the moves compare.
       logWeights: logFactor.slice(c0, c0 + m),
       // Moves never change a walker's state under keepStates, so its start state is its state.
       state: keepStates ? Int32Array.from(rowsOf, (j) => startState[j]) : null,
       seed: options.rng.nextUint32(),
+      ...(tau !== start.temperature && { latentTemperature: start.temperature }),
     });
   }
 

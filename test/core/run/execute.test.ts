@@ -177,6 +177,24 @@ describe('executeRun', () => {
     // What the caller stores are the annealed configurations with their energies.
     const u = createSystem({ id: 'double-well' }).energy(sets[0].x, sets[0].n);
     expect(Array.from(sets[0].energy)).toEqual(Array.from(u));
+    // A hotter start: the walkers come from a second draw at 2τ, annealed to τ; one-jump unchanged.
+    const hotSets: SampleSet[] = [];
+    const hot = await executeRun(
+      RunSpec.parse({
+        ...tinySpec,
+        sampling: { ...tinySpec.sampling, anneal: { ...anneal, startTemperatureFactor: 2 } },
+      }),
+      { onSamples: (s) => void hotSets.push(s) },
+    );
+    expect(hot.temperatures[0].anneal!.oneJump.ess).toBeCloseTo(plain.temperatures[0].ess, 6);
+    expect(hotSets[0].temperature).toBe(sets[0].temperature);
+    expect(Array.from(hotSets[0].x.subarray(0, 8))).not.toEqual(Array.from(sets[0].x.subarray(0, 8)));
+    expect(() =>
+      RunSpec.parse({
+        ...tinySpec,
+        sampling: { ...tinySpec.sampling, anneal: { ...anneal, startTemperatureFactor: 0.5 } },
+      }),
+    ).toThrow();
     expect(() =>
       RunSpec.parse({
         ...tinySpec,

@@ -100,6 +100,43 @@ describe('annealed importance sampling', () => {
     expect(Math.abs(dF - referenceDeltaF(dw, tau))).toBeLessThan(0.1);
     flow.dispose();
   });
+
+  it('anneals a start drawn hotter to the target temperature: retargeted weights, quadrature ΔF', async () => {
+    const flow = identity();
+    const tau = 0.5;
+    const hot = 1.5;
+    const start = sampleGenerator(flow, dw, hot, 20000, { rng: new Rng(13) });
+    // One level without moves: importance sampling from the hot generator, weighed for p at τ.
+    const jump = await annealSamples(flow, dw, start, {
+      levels: 1,
+      moves: 0,
+      temperature: tau,
+      rng: new Rng(14),
+    });
+    expect(jump.samples.temperature).toBe(tau);
+    for (let i = 0; i < start.n; i += 101) {
+      const retargeted = start.logWeights[i] + start.energy[i] / hot - start.energy[i] / tau;
+      expect(jump.samples.logWeights[i]).toBeCloseTo(retargeted, 9);
+    }
+    const { samples } = await annealSamples(flow, dw, start, {
+      levels: 40,
+      moves: 2,
+      proposal: 'hmc',
+      leapfrog: 3,
+      cess: 0.95,
+      resampleBelow: 0.5,
+      walkersPerState: 1000,
+      temperature: tau,
+      rng: new Rng(15),
+    });
+    const rc = dw.reactionCoordinate.compute(samples.x, samples.n);
+    const dF = deltaF(rc, samples.logWeights, dw.states, tau, 0, new Rng(16)).value;
+    expect(Math.abs(dF - referenceDeltaF(dw, tau))).toBeLessThan(0.1);
+    await expect(
+      annealSamples(flow, dw, start, { levels: 1, temperature: 0, rng: new Rng(17) }),
+    ).rejects.toThrow(/temperature must be positive/);
+    flow.dispose();
+  });
 });
 
 describe('annealing proposals and resampling', () => {
