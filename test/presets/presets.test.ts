@@ -76,6 +76,8 @@ describe('resources/presets', () => {
       expect(r.sampling.anneal!.resampleBelow).toBeGreaterThan(0);
       expect(r.sampling.anneal!.islands).toBeGreaterThanOrEqual(4);
       expect(r.sampling.anneal!.walkersPerState).toBeGreaterThanOrEqual(1000);
+      // Walkers start from a hotter draw: the generator at τ misses p's broad directions at τ = 2.
+      expect(r.sampling.anneal!.startTemperatureFactor).toBeGreaterThan(1);
       // Held-out chains show whether the flow learns the state or its training chains.
       expect(r.training.validation?.frames).toBeGreaterThan(0);
     }

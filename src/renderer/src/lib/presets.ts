@@ -103,6 +103,7 @@ export function presetSpec(
                 leapfrog: 10,
                 resampleBelow: 0.5,
                 islands: 4,
+                startTemperatureFactor: 1.5,
               },
             }
           : {}),
