@@ -629,11 +629,14 @@ export async function annealSamples(
   const { dim } = start;
   const tau = options.temperature ?? start.temperature;
   if (!(tau > 0)) throw new Error(`annealing temperature must be positive, got ${tau}`);
-  // The one-jump weights −u/τ_start − log q of a hotter start, retargeted to −u/τ − log q.
+  // The one-jump weights −u/τ_start − log q of a hotter start, retargeted to −u/τ − log q (a zero
+  // weight, from an infinite or NaN energy, stays zero).
   const startLogWeights =
     tau === start.temperature
       ? start.logWeights
-      : start.logWeights.map((w, i) => w + start.energy[i] / start.temperature - start.energy[i] / tau);
+      : start.logWeights.map((w, i) =>
+          Number.isFinite(w) ? w + start.energy[i] / start.temperature - start.energy[i] / tau : w,
+        );
   const settings = populationSettings(options);
   const keepStates = options.keepStates ?? true;
   const startState = stateOf(system.reactionCoordinate.compute(start.x, start.n), system.states);

@@ -118,6 +118,17 @@ describe('annealed importance sampling', () => {
       const retargeted = start.logWeights[i] + start.energy[i] / hot - start.energy[i] / tau;
       expect(jump.samples.logWeights[i]).toBeCloseTo(retargeted, 9);
     }
+    // A sample of infinite energy keeps its zero weight (not ∞ − ∞ = NaN).
+    const broken = { ...start, energy: start.energy.slice(), logWeights: start.logWeights.slice() };
+    broken.energy[0] = Infinity;
+    broken.logWeights[0] = -Infinity;
+    const kept = await annealSamples(flow, dw, broken, {
+      levels: 1,
+      moves: 0,
+      temperature: tau,
+      rng: new Rng(14),
+    });
+    expect(kept.samples.logWeights[0]).toBe(-Infinity);
     const { samples } = await annealSamples(flow, dw, start, {
       levels: 40,
       moves: 2,
