@@ -6,6 +6,7 @@
  * acceptance, and its solvent stays in its cages far longer (bench/core/umbrella-moves.ts).
  */
 import type { Rng } from '../random.js';
+import { canMoveParticles } from '../systems/catalog.js';
 import type { EnergySystem } from '../systems/types.js';
 
 export interface ParticleSweeper {
@@ -23,10 +24,10 @@ export function particleSweeper(
   system: EnergySystem,
   bias?: (x: Float64Array, n: number) => Float64Array,
 ): ParticleSweeper {
-  const particleEnergy = system.particleEnergy?.bind(system);
-  const particles = system.layout?.particles;
-  if (!particleEnergy || !particles || system.layout?.spatialDims !== 2)
+  if (!canMoveParticles(system))
     throw new Error(`System "${system.id}" has no per-particle energy: single-particle moves need one`);
+  const particleEnergy = system.particleEnergy!.bind(system);
+  const particles = system.layout!.particles;
   // Which particles' moves change the bias: those the coordinate reads, or all when it does not say.
   const rcParticles = system.reactionCoordinate.particles;
   const biased = new Uint8Array(particles).fill(bias && !rcParticles ? 1 : 0);

@@ -137,6 +137,11 @@ export function createSystem(spec: {
   return e.make({ ...base, ...spec.params });
 }
 
+/** Whether Monte Carlo can move one particle at a time: 2D particles with a per-particle energy. */
+export function canMoveParticles(system: EnergySystem): boolean {
+  return typeof system.particleEnergy === 'function' && system.layout?.spatialDims === 2;
+}
+
 export function listSystems(): SystemDescriptor[] {
   return ENTRIES.map((e) => {
     const presets: Record<string, Record<string, number>> = {};
@@ -172,7 +177,7 @@ export function listSystems(): SystemDescriptor[] {
       },
       states: e.states.map((s) => ({ ...s })),
       layout,
-      particleMoves: typeof sys.particleEnergy === 'function',
+      particleMoves: canMoveParticles(sys),
     };
   });
 }

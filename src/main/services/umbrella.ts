@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { UmbrellaSettings } from '../../core/analysis/umbrellaFreeEnergy.js';
-import { createSystem } from '../../core/systems/catalog.js';
+import { canMoveParticles, createSystem } from '../../core/systems/catalog.js';
 import type { EnergySystem } from '../../core/systems/types.js';
 import { UmbrellaRequest, type UmbrellaAnalysis } from '../../shared/contract.js';
 import type { JobOutcome } from '../jobs/runner.js';
@@ -49,7 +49,7 @@ export function umbrellaSettings(
   const range: [number, number] = i.range ?? [...system.reactionCoordinate.range];
   if (!(range[1] > range[0]))
     throw new ServiceError('invalid_request', `range must be [min, max] with min < max`);
-  if (i.moves === 'particle' && !system.particleEnergy)
+  if (i.moves === 'particle' && !canMoveParticles(system))
     throw new ServiceError(
       'invalid_request',
       `moves "particle" needs a particle system; "${system.id}" has no per-particle energy`,
